@@ -1,0 +1,148 @@
+#P:010 The Makefile: one build for the whole tree.
+#
+# `make` builds everything into build/; `make run` boots kennel in QEMU with
+# the serial console on your terminal; `make check` runs every test; `make
+# tour` writes docs/tour.md; `make debug` starts QEMU halted under gdb.
+# Compiler dependency files (-MMD) make rebuilds exact, and a flags stamp
+# rebuilds everything when the flags change (say, `make OPT=-Og`).
+#
+# Each part of the tree adds itself below in its own block: the host
+# kernel, the unit tests, and (later) user programs, guests and test guests.
+# Next: scripts/deps.sh, which installs what the build needs.
+
+VERSION := $(shell cat VERSION)
+BUILD := build
+OPT ?= -O2
+GDB_PORT ?= 1234
+PYTHON := /usr/bin/python3
+QEMU := qemu-system-i386
+QEMU_FLAGS := -display none -serial stdio -monitor none -net none -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -m 256M
+
+CC := gcc
+LD := ld
+NASM := nasm
+LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
+
+# Freestanding 32-bit code: the host kernel, and later pup and user programs.
+CFLAGS32 := -m32 -std=gnu11 -ffreestanding -fno-pie -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mgeneral-regs-only \
+	-fno-tree-loop-distribute-patterns -nostdlib $(OPT) -g \
+	-Wall -Wextra -Werror -I. -I$(BUILD)/gen -DKENNEL_VERSION='"$(VERSION)"'
+NASMFLAGS := -f elf32 -g -F dwarf -I. -I$(BUILD)/gen/ -Werror
+LDFLAGS32 := -m elf_i386 -nostdlib
+
+# Native code: the unit tests, built against cmocka.
+CFLAGS_NATIVE := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fno-builtin \
+	-fno-tree-loop-distribute-patterns -DUNIT_TEST
+
+.PHONY: all run check unit boot-tests tour tour-check debug clean deps iso
+all: $(BUILD)/kennel.elf $(BUILD)/kennel.iso
+ISO_MODULES :=
+
+# ---- flags stamp: any change of flags rebuilds every object ---------------
+FLAGS_NOW := $(CFLAGS32) | $(NASMFLAGS) | $(CFLAGS_NATIVE)
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
+FORCE:
+
+# ---- generic rules: 32-bit freestanding objects ---------------------------
+$(BUILD)/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS32) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.asm $(BUILD)/.flags $(BUILD)/gen/asm_offsets.inc
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -o $@ $<
+
+#P:020 Structure offsets and layout constants for assembly come from one
+# C file, host/asm_offsets.c: compiled to assembly text, its "->NAME value"
+# markers become nasm %define lines. Nothing is typed twice.
+$(BUILD)/gen/asm_offsets.inc: host/asm_offsets.c $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS32) -MMD -MP -MT $@ -MF $(BUILD)/gen/asm_offsets.d -S $< -o $(BUILD)/gen/asm_offsets.s
+	@echo '; generated from host/asm_offsets.c by the Makefile: do not edit' > $@.tmp
+	@sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\([-0-9]*\).*/%define \1 (\2 \& 0xFFFFFFFF)/p' $(BUILD)/gen/asm_offsets.s >> $@.tmp
+	@mv $@.tmp $@
+
+# ---- the host kernel ------------------------------------------------------
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+HOST_SRCS := $(filter-out host/asm_offsets.c,$(wildcard host/*.c))
+HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o) $(patsubst %.asm,$(BUILD)/%.o,$(wildcard host/*.asm))
+SWITCHER_OBJS := $(patsubst %.asm,$(BUILD)/%.o,$(wildcard switcher/*.asm))
+
+$(BUILD)/kennel.elf: $(HOST_OBJS) $(SWITCHER_OBJS) $(LIB_OBJS) host/kernel.ld
+	$(LD) $(LDFLAGS32) -T host/kernel.ld -Map $(BUILD)/kennel.map -o $@ \
+		$(HOST_OBJS) $(SWITCHER_OBJS) $(LIB_OBJS) $(LIBGCC)
+
+# ---- the other parts of the tree --------------------------------------------
+# Each part owns a build.mk that appends to these lists: UNIT_TESTS (with
+# UNIT_SRCS_<test> naming the pure-logic sources a unit test exercises),
+# ISO_MODULES (file:name, loaded by GRUB as a Multiboot module) and
+# EXTRA_TARGETS (anything else `make` must build).
+UNIT_TESTS :=
+EXTRA_TARGETS :=
+include $(sort $(wildcard */build.mk */*/build.mk))
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
+all: $(EXTRA_TARGETS)
+
+# ---- the GRUB ISO ---------------------------------------------------------
+# Modules (user programs, guests, disk images) are added to ISO_MODULES by
+# later parts; each is "file:name" and becomes a GRUB `module` line.
+iso: $(BUILD)/kennel.iso
+$(BUILD)/kennel.iso: $(BUILD)/kennel.elf scripts/grub.cfg.sh $(foreach m,$(ISO_MODULES),$(firstword $(subst :, ,$(m))))
+	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
+	cp $(BUILD)/kennel.elf $(BUILD)/iso/boot/
+	bash scripts/grub.cfg.sh $(BUILD)/iso $(ISO_MODULES) > $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue --locales= --fonts= --themes= -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log \
+		|| { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# ---- unit tests (native, cmocka) ------------------------------------------
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_NATIVE) -MMD -MP -o $@ $< $(UNIT_SRCS_$*) -lcmocka
+
+# ---- the verbs -------------------------------------------------------------
+deps:
+	@bash scripts/deps.sh
+
+run: deps all
+	@echo "make run: booting build/kennel.iso; the serial console is this terminal (Ctrl-C quits QEMU)"
+	@$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/kennel.iso; status=$$?; \
+		case $$status in 33) ;; 35) echo "kennel powered off with a failure status"; exit 1;; \
+		0) echo "QEMU exited 0: a triple fault or reset"; exit 1;; \
+		*) echo "QEMU exited $$status"; exit 1;; esac
+
+unit: $(UNIT_BINS)
+	@status=0; for t in $(UNIT_BINS); do CMOCKA_MESSAGE_OUTPUT=stdout $$t || status=1; done; exit $$status
+
+boot-tests: all
+	$(PYTHON) -m pytest -q tests/boot
+
+#T:010 `make check` is the whole truth: the tour must be well formed, the
+# unit tests must pass, and then the boot tests drive the real QEMU. It runs
+# every stage even when an earlier one fails, so one run shows everything,
+# and exits non-zero if any failed.
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@status=0; \
+	$(PYTHON) scripts/tour.py --check . || status=1; \
+	$(MAKE) --no-print-directory unit || status=1; \
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/boot || status=1; \
+	exit $$status
+
+tour:
+	$(PYTHON) scripts/tour.py -o docs/tour.md .
+
+debug: deps all
+	@echo "make debug: QEMU waits for gdb on port $(GDB_PORT); build with 'make debug OPT=-Og' to step cleanly"
+	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kennel.elf -append "$(APPEND)" -gdb tcp::$(GDB_PORT) -S & \
+	qemu=$$!; gdb -q -ex 'set $$port = $(GDB_PORT)' -x scripts/kennel.gdb; kill $$qemu 2>/dev/null; true
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,70 @@
+/*L:020 arch/x86/kennel_dev.h: how a Launcher drives the hypervisor.
+ *
+ * A Launcher opens /dev/kennel (one guest per open file) and talks to it
+ * with ioctl. KN_INIT hands the host the guest's memory: the Launcher has
+ * mapped it at mem_base in its own address space, so guest-physical X is
+ * the Launcher's address mem_base + X, valid for X < pfn_limit pages.
+ * KN_RUN runs the guest until something needs the Launcher and then fills
+ * a struct kn_exit saying what. Closing the file (or exiting) destroys the
+ * guest and frees everything the host held for it. */
+#ifndef ARCH_X86_KENNEL_DEV_H
+#define ARCH_X86_KENNEL_DEV_H
+
+#include <stdint.h>
+
+#define KN_DEVICE_PATH		"/dev/kennel"
+
+#define KN_INIT			0x4b01	/* struct kn_init * */
+#define KN_RUN			0x4b02	/* struct kn_exit * (out) */
+#define KN_IRQ			0x4b03	/* irq number (by value) */
+#define KN_GET_REGS		0x4b04	/* struct kn_regs * (out) */
+#define KN_SET_REGS		0x4b05	/* struct kn_regs * (in) */
+#define KN_STATS		0x4b06	/* struct kn_stats * (out) */
+
+struct kn_init {
+	uint32_t mem_base;		/* page-aligned address in the Launcher */
+	uint32_t pfn_limit;		/* guest frames [0, pfn_limit) are valid */
+	uint32_t entry;			/* initial eip */
+	uint32_t boot_info;		/* initial esi: gpa of kennel_boot_info */
+	uint32_t flags;			/* KN_INIT_* */
+};
+
+/* Return from KN_RUN also when console input waits for this Launcher. */
+#define KN_INIT_WAKE_ON_INPUT	0x1
+
+#define KN_EXIT_NOTIFY		1	/* arg0 = the KH_NOTIFY value */
+#define KN_EXIT_CONSOLE		2	/* arg0 = gpa, arg1 = len: KH_CONSOLE_WRITE */
+#define KN_EXIT_INPUT		3	/* console input is ready for us */
+#define KN_EXIT_SHUTDOWN	4	/* arg0 = KH_SHUTDOWN_*; message = the guest's */
+#define KN_EXIT_KILLED		5	/* the host killed the guest; message = why */
+
+#define KN_MESSAGE_MAX		160
+
+struct kn_exit {
+	uint32_t reason;		/* KN_EXIT_* */
+	uint32_t arg0, arg1;
+	char message[KN_MESSAGE_MAX];	/* NUL-terminated */
+};
+
+struct kn_regs {
+	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp;
+	uint32_t eip, eflags, cs, ss, ds, es, fs, gs;
+	uint32_t trapnum, errcode;
+};
+
+/* Counters the host keeps per guest (KN_STATS). */
+#define KN_STATS_TRAPS		32	/* trap vectors 0..31 counted one by one */
+
+struct kn_stats {
+	uint64_t hypercalls[16];	/* by call number (KH_NR_CALLS) */
+	uint64_t traps[KN_STATS_TRAPS];	/* by vector, as seen by the host */
+	uint64_t host_interrupts;	/* host IRQs that ended a guest run */
+	uint64_t switches;		/* entries into the guest */
+	uint64_t irqs_delivered;	/* virtual interrupts delivered */
+	uint64_t reflected;		/* traps reflected to the guest */
+	uint64_t emulated;		/* instructions emulated by the host */
+	uint64_t shadow_faults;		/* page faults fixed by shadow paging */
+	uint64_t page_tables;		/* shadow page-table pages held now */
+};
+
+#endif

@@ -1,0 +1,151 @@
+/*U:010 arch/x86/syscall.h: the system-call ABI between the host kernel
+ * and its ring-3 programs (the Launcher, test programs, and any program a
+ * user writes). It is the only header user programs share with the host.
+ *
+ * A program calls the host with "int $0x80": eax holds the call number,
+ * ebx, ecx, edx, esi and edi the arguments, and eax the result on return.
+ * A result >= 0 is success; a negative result is minus an error number
+ * (the values below are Linux's, so they read familiarly). Every pointer
+ * and length a program passes is checked: a bad one earns -EFAULT, never
+ * a crash of the host. Next: the host side, beginning with its processes,
+ * host/proc.c (U:100); the system call itself is U:400. */
+#ifndef ARCH_X86_SYSCALL_H
+#define ARCH_X86_SYSCALL_H
+
+#include <stdint.h>
+
+#define SYSCALL_VECTOR	0x80
+
+#define SYS_EXIT	1	/* (int status) -> does not return */
+#define SYS_WRITE	2	/* (fd, const void *buf, size_t len) -> bytes */
+#define SYS_READ	3	/* (fd, void *buf, size_t len) -> bytes; 0 = end */
+#define SYS_OPEN	4	/* (const char *path, int flags) -> fd */
+#define SYS_CLOSE	5	/* (fd) -> 0 */
+#define SYS_SEEK	6	/* (fd, int32 offset, int whence) -> new offset */
+#define SYS_STAT	7	/* (const char *path, struct k_stat *) -> 0 */
+#define SYS_FSTAT	8	/* (fd, struct k_stat *) -> 0 */
+#define SYS_READDIR	9	/* (const char *dir, int index, struct k_dirent *) -> 0, -ENOENT past the end */
+#define SYS_MMAP	10	/* (size_t len) -> address of zeroed, RW memory */
+#define SYS_MUNMAP	11	/* (void *addr, size_t len) -> 0 */
+#define SYS_SPAWN	12	/* (const char *path, char *const argv[]) -> pid */
+#define SYS_WAIT	13	/* (int pid or -1, int *status or NULL) -> pid */
+#define SYS_SLEEP	14	/* (uint32 ms) -> 0 */
+#define SYS_YIELD	15	/* () -> 0 */
+#define SYS_CLOCK	16	/* (uint64_t *ms_since_boot) -> 0 */
+#define SYS_IOCTL	17	/* (fd, uint32 request, void *arg) -> depends */
+#define SYS_GETPID	18	/* () -> pid */
+#define SYS_KILL	19	/* (int pid) -> 0 */
+#define SYS_PS		20	/* (int index, struct k_procinfo *) -> 0, -ENOENT past the end */
+#define SYS_MEMINFO	21	/* (struct k_meminfo *) -> 0 */
+#define NR_SYSCALLS	22
+
+/* open() flags */
+#define O_RDONLY	0x0
+#define O_WRONLY	0x1
+#define O_RDWR		0x2
+#define O_ACCMODE	0x3
+#define O_NONBLOCK	0x800	/* reads return -EAGAIN instead of blocking */
+
+/* seek() whence */
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+
+/* Descriptors every process starts with: all three are the console. */
+#define STDIN_FILENO	0
+#define STDOUT_FILENO	1
+#define STDERR_FILENO	2
+
+#define K_NAME_MAX	64	/* a path component, with its NUL */
+#define K_PATH_MAX	256	/* a whole path, with its NUL */
+#define K_ARGV_MAX	32	/* arguments to spawn, program name included */
+#define K_ARG_BYTES	4096	/* total bytes of all argument strings */
+
+#define K_TYPE_FILE	1
+#define K_TYPE_DIR	2
+#define K_TYPE_DEVICE	3
+
+struct k_stat {
+	uint32_t type;		/* K_TYPE_* */
+	uint32_t size;		/* bytes, for files */
+};
+
+struct k_dirent {
+	uint32_t type;
+	uint32_t size;
+	char name[K_NAME_MAX];
+};
+
+struct k_procinfo {
+	int32_t pid, parent;
+	uint32_t state;		/* K_PROC_* */
+	uint32_t pages;		/* user memory, in 4 KiB pages */
+	uint64_t ticks;		/* timer ticks spent running */
+	char name[K_NAME_MAX];
+};
+
+#define K_PROC_RUNNABLE	1
+#define K_PROC_SLEEPING	2
+#define K_PROC_ZOMBIE	3
+
+struct k_meminfo {
+	uint32_t total_frames, free_frames;
+	uint32_t heap_bytes;
+};
+
+/* Exit statuses the host gives a process it had to kill. */
+#define EXIT_KILLED	128	/* by SYS_KILL */
+#define EXIT_FAULTED	139	/* by a CPU fault (like a shell's 128+SIGSEGV) */
+
+/* Error numbers (Linux's values). */
+#define EPERM		1
+#define ENOENT		2
+#define ESRCH		3
+#define EINTR		4
+#define EIO		5
+#define E2BIG		7
+#define ENOEXEC		8
+#define EBADF		9
+#define ECHILD		10
+#define EAGAIN		11
+#define ENOMEM		12
+#define EFAULT		14
+#define EBUSY		16
+#define EEXIST		17
+#define ENODEV		19
+#define ENOTDIR		20
+#define EISDIR		21
+#define EINVAL		22
+#define EMFILE		24
+#define ENOTTY		25
+#define EFBIG		27
+#define ENOSPC		28
+#define ESPIPE		29
+#define EROFS		30
+#define ERANGE		34
+#define ENAMETOOLONG	36
+#define ENOSYS		38
+
+/* The user address space: programs are linked at USER_LOAD_MIN or above;
+ * the stack ends just below USER_STACK_TOP; SYS_MMAP hands out addresses
+ * from USER_MMAP_BASE up. Everything at or above USER_SPACE_END belongs
+ * to the host kernel. */
+#define USER_LOAD_MIN	0x00400000u
+#define USER_MMAP_BASE	0x40000000u
+#define USER_STACK_TOP	0xBFFF0000u
+#define USER_STACK_SIZE	0x00100000u	/* 1 MiB */
+#define USER_SPACE_END	0xC0000000u
+
+/* A program starts at its ELF entry point with esp pointing at argc;
+ * above it argv[0..argc-1], a NULL, and then the argument strings:
+ *
+ *   [esp]      argc
+ *   [esp+4]    argv[0]  ... argv[argc-1], NULL
+ *
+ * All general registers are zero except esp; eflags has only IF set. */
+
+/* The console: Ctrl-T moves console input to the next program that reads
+ * the console (for example, the next guest's Launcher). */
+#define CONSOLE_FOCUS_KEY 0x14
+
+#endif

@@ -1,0 +1,23 @@
+/* host/condev.h: /dev/console (host/condev.c, U:250). */
+#ifndef HOST_CONDEV_H
+#define HOST_CONDEV_H
+
+#include <stdbool.h>
+#include "host/proc.h"
+
+#define CONSOLE_LINE	256	/* a process's output is flushed at least this often */
+
+/* Register /dev/console and take over serial input. */
+void console_dev_init(void);
+/* p has console focus and input is waiting for it. */
+bool console_input_ready(struct process *p);
+/* Put p in the focus ring (reading the console does it too); for a
+ * driver that waits for input on p's behalf, like the hypervisor device
+ * running a guest for its Launcher. */
+void console_join(struct process *p);
+/* Write out p's unfinished line, if any. */
+void console_flush(struct process *p);
+/* p is exiting: flush its output, take it out of the focus ring. */
+void console_proc_exit(struct process *p);
+
+#endif

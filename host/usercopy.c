@@ -1,0 +1,99 @@
+/*U:200 host/usercopy.c: the only way the host touches user memory.
+ *
+ * A pointer from a program is just a number until proven otherwise. Every
+ * access first checks the whole range arithmetically (user_range_ok: below
+ * USER_SPACE_END, no wrap-around), then walks the current page directory
+ * to see that every page is present, user-accessible and, for a copy to
+ * the program, writable. Only then does it copy, page by page, through
+ * the kernel's direct map of the frame. Nothing here dereferences a user
+ * address, so no user pointer can fault the host: a bad one earns the
+ * program -EFAULT. Next: the open files those bytes flow through,
+ * host/device.c (U:220). */
+#include "lib/string.h"
+#include "host/usercopy.h"
+#include "host/layout.h"
+#include "host/vm.h"
+#include "host/sched.h"
+
+static uint32_t pte_of(uint32_t va)
+{
+	return vm_lookup(current->pgdir, va);
+}
+
+int32_t user_check(uint32_t addr, uint32_t len, bool write)
+{
+	if (!user_range_ok(addr, len))
+		return -EFAULT;
+	if (len == 0)
+		return 0;
+	for (uint32_t va = page_round_down(addr); va < addr + len; va += PAGE_SIZE)
+		if (!user_pte_ok(pte_of(va), write))
+			return -EFAULT;
+	return 0;
+}
+
+/* The kernel's view of a user byte whose page has been checked. */
+static uint8_t *kernel_view(uint32_t va)
+{
+	return (uint8_t *)phys_to_virt(pte_frame(pte_of(va))) + (va & ~PAGE_MASK);
+}
+
+static uint32_t chunk(uint32_t va, uint32_t left)
+{
+	uint32_t room = PAGE_SIZE - (va & ~PAGE_MASK);
+
+	return left < room ? left : room;
+}
+
+int32_t copy_from_user(void *dst, uint32_t usrc, uint32_t len)
+{
+	uint8_t *d = dst;
+
+	if (user_check(usrc, len, false))
+		return -EFAULT;
+	for (uint32_t n; len; usrc += n, d += n, len -= n) {
+		n = chunk(usrc, len);
+		memcpy(d, kernel_view(usrc), n);
+	}
+	return 0;
+}
+
+int32_t copy_to_user(uint32_t udst, const void *src, uint32_t len)
+{
+	const uint8_t *s = src;
+
+	if (user_check(udst, len, true))
+		return -EFAULT;
+	for (uint32_t n; len; udst += n, s += n, len -= n) {
+		n = chunk(udst, len);
+		memcpy(kernel_view(udst), s, n);
+	}
+	return 0;
+}
+
+/* Byte by byte, checking each page as the string enters it. */
+int32_t copy_string_from_user(char *dst, uint32_t usrc, uint32_t size)
+{
+	for (uint32_t i = 0; i < size; i++) {
+		uint32_t va = usrc + i;
+
+		if (va < usrc || va >= USER_SPACE_END)
+			return -EFAULT;
+		if ((i == 0 || (va & ~PAGE_MASK) == 0) && !user_pte_ok(pte_of(va), false))
+			return -EFAULT;
+		dst[i] = (char)*kernel_view(va);
+		if (!dst[i])
+			return (int32_t)i;
+	}
+	return -ENAMETOOLONG;
+}
+
+uint32_t user_frame(struct process *p, uint32_t uva)
+{
+	uint32_t pte;
+
+	if (uva >= USER_SPACE_END)
+		return 0;
+	pte = vm_lookup(p->pgdir, uva);
+	return user_pte_ok(pte, true) ? pte_frame(pte) : 0;
+}

@@ -1,0 +1,20 @@
+# tests/unit/build.mk: the foundation's unit tests. Each names the
+# pure-logic sources it is linked with.
+UNIT_TESTS += test_format test_bitmap test_frames test_bootinfo test_options
+UNIT_SRCS_test_format := lib/format.c lib/string.c
+UNIT_SRCS_test_bitmap := lib/bitmap.c
+UNIT_SRCS_test_frames := host/frames.c lib/bitmap.c
+UNIT_SRCS_test_bootinfo := host/bootinfo.c lib/string.c
+UNIT_SRCS_test_options := host/options.c lib/format.c lib/string.c
+
+# These tests run under AddressSanitizer and UndefinedBehaviorSanitizer: a
+# read or write one byte past a buffer, or a shift or overflow the C
+# standard leaves undefined, fails the test even when the result happens to
+# look right. gcc's -MMD keeps only the last source's dependencies when one
+# command compiles several, so each test also depends explicitly on the
+# sources it links, the shared headers and this file.
+FOUNDATION_UNIT_TESTS := test_format test_bitmap test_frames test_bootinfo test_options
+$(foreach t,$(FOUNDATION_UNIT_TESTS),$(BUILD)/tests/unit/$(t)): \
+	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(foreach t,$(FOUNDATION_UNIT_TESTS),$(eval $(BUILD)/tests/unit/$(t): $(UNIT_SRCS_$(t)) \
+	$(wildcard lib/*.h host/*.h arch/x86/*.h) tests/unit/build.mk))
