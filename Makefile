@@ -140,7 +140,8 @@ tour:
 debug: deps all
 	@echo "make debug: QEMU waits for gdb on port $(GDB_PORT); build with 'make debug OPT=-Og' to step cleanly"
 	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kennel.elf -append "$(APPEND)" -gdb tcp::$(GDB_PORT) -S & \
-	qemu=$$!; gdb -q -ex 'set $$port = $(GDB_PORT)' -x scripts/kennel.gdb; kill $$qemu 2>/dev/null; true
+	qemu=$$!; sed 's/localhost:1234/localhost:$(GDB_PORT)/' scripts/kennel.gdb > $(BUILD)/kennel.gdb; \
+	gdb -q -x $(BUILD)/kennel.gdb; kill $$qemu 2>/dev/null; true
 
 clean:
 	rm -rf $(BUILD)

@@ -14,29 +14,36 @@ void console_write(const char *s, size_t len)
 	serial_write(s, len);
 }
 
-int kprintf(const char *fmt, ...)
+typedef void (*writer_t)(const char *s, size_t len);
+
+static int vprint(writer_t write, const char *fmt, va_list ap)
 {
 	char buf[512];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	write(buf, strlen(buf));
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vprint(console_write, fmt, ap);
 	va_end(ap);
-	console_write(buf, strlen(buf));
 	return n;
 }
 
 int kprintf_polled(const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vprint(serial_write_polled, fmt, ap);
 	va_end(ap);
-	serial_write_polled(buf, strlen(buf));
 	return n;
 }
 
