@@ -4,8 +4,10 @@
 #
 # At the (gdb) prompt: `continue` (or `c`) runs up to kernel_main; then
 # `next`, `step`, `bt` and `info registers` as usual; Ctrl-C stops the
-# machine again, `break host/foo.c:42` adds a breakpoint, `quit` leaves
-# QEMU waiting. For the Switcher, `layout asm` and `stepi` help.
+# machine again, `break host/foo.c:42` adds a breakpoint, and `quit`
+# ends the session (make debug then stops QEMU). The port below is the
+# default; make debug rewrites it to $(GDB_PORT) in build/kennel.gdb.
+# For the Switcher, `layout asm` and `stepi` help.
 set pagination off
 set confirm off
 set architecture i386
