@@ -12,3 +12,13 @@ $(foreach t,$(USERLAND_UNIT_TESTS),$(BUILD)/tests/unit/$(t)): \
 	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
 $(foreach t,$(USERLAND_UNIT_TESTS),$(eval $(BUILD)/tests/unit/$(t): $(UNIT_SRCS_$(t)) \
 	$(wildcard lib/*.h host/*.h arch/x86/*.h) host/build.mk))
+
+#H:180 The hypervisor's pure checks — descriptors, selectors, eflags and
+# guest-memory ranges — are unit-tested natively too (T:260), under the
+# same sanitizers.
+UNIT_TESTS += test_guest_checks
+UNIT_SRCS_test_guest_checks := host/segments.c lib/format.c lib/string.c
+$(BUILD)/tests/unit/test_guest_checks: \
+	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_guest_checks: $(UNIT_SRCS_test_guest_checks) \
+	$(wildcard lib/*.h host/*.h arch/x86/*.h) host/build.mk

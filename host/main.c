@@ -23,6 +23,7 @@
 #include "host/power.h"
 #include "host/selftest.h"
 #include "host/userland.h"
+#include "host/kennel_dev.h"
 
 static struct boot_info boot;
 static struct host_options options;
@@ -91,6 +92,7 @@ void kernel_main(uint32_t magic, uint32_t mbi_pa)
 	if (options.echo)
 		selftest_echo();	/* console=echo: prove input works */
 	userland_init(&boot);		/* files, devices, the scheduler */
+	hypervisor_init();		/* the Switcher and /dev/kennel */
 	if (options.nrun)
 		power_off(run_programs(&options));	/* run=...: until all exit */
 	kprintf("kennel: nothing left to run\n");

@@ -165,6 +165,8 @@ int32_t uspace_munmap(struct process *p, uint32_t va, uint32_t len)
 		return -EINVAL;
 	if (va < USER_MMAP_BASE || va > MMAP_LIMIT || page_round_up(len) > MMAP_LIMIT - va)
 		return -EINVAL;
+	if (uspace_pinned(p, va, len))
+		return -EBUSY;
 	uspace_unmap(p, va, len);
 	return 0;
 }

@@ -24,7 +24,10 @@ void uspace_destroy(struct process *p);
 /* SYS_MMAP: the address of len bytes of zeroed read-write memory, or
  * -EINVAL, -ENOMEM, -EINTR (killed while mapping). */
 int32_t uspace_mmap(struct process *p, uint32_t len);
-/* SYS_MUNMAP: 0 or -EINVAL. */
+/* True if [va, va+len) of p holds a guest's memory: /dev/kennel pins it
+ * (host/kennel_dev.c, U:145). */
+bool uspace_pinned(struct process *p, uint32_t va, uint32_t len);
+/* SYS_MUNMAP: 0, -EINVAL, or -EBUSY for a guest's memory. */
 int32_t uspace_munmap(struct process *p, uint32_t va, uint32_t len);
 
 #endif

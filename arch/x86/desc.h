@@ -50,6 +50,9 @@ struct desc {
 #define DESC_FLAG_G	0x8u	/* limit counts 4 KiB units */
 
 #define DESC_TYPE_TSS32	0x9u	/* system type: available 32-bit TSS */
+#define DESC_TSS_BUSY	0x2u	/* in the access byte: ltr sets it; a
+				   second ltr of a busy TSS faults */
+#define DESC_CONFORMING	0x04u	/* code: callable from outer rings */
 
 static inline struct desc desc_make(uint32_t base, uint32_t limit,
 				    uint32_t access, uint32_t flags)

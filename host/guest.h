@@ -1,0 +1,143 @@
+/*H:110 host/guest.h: everything the host knows about one guest.
+ *
+ * A guest belongs to the Launcher process that opened /dev/kennel for it
+ * and is destroyed when that file is closed. Its memory is the Launcher's
+ * (guest-physical X is the Launcher's address mem_base + X), so the host
+ * touches guest memory only while that Launcher is the current process,
+ * and only through host/guest_memory.c. What the guest cannot be trusted
+ * to keep, the host keeps here: its descriptor tables as checked, its
+ * pending interrupts, its timer, the reason it died. Next: H:120. */
+#ifndef HOST_GUEST_H
+#define HOST_GUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "arch/x86/desc.h"
+#include "arch/x86/hypercall.h"
+#include "arch/x86/kennel_dev.h"
+#include "host/proc.h"
+#include "host/switcher.h"
+
+#define GUESTS_MAX	16
+#define FPU_STATE_SIZE	108	/* what fnsave writes */
+
+struct guest {
+	struct process *launcher;	/* owns the memory; runs the guest */
+	uint32_t mem_base;		/* in the Launcher's address space */
+	uint32_t pfn_limit;		/* frames [0, pfn_limit) are valid */
+	uint32_t flags;			/* KN_INIT_* */
+
+	/* The CPU state: the registers live in a host frame mapped as the
+	 * Switcher's regs page while this guest runs. */
+	uint32_t regs_frame;
+	struct guest_regs *regs;
+	uint32_t cr2;			/* the last page fault's address */
+	struct desc gdt[GDT_ENTRIES];	/* as checked (host/segments.c) */
+	struct desc idt[IDT_ENTRIES];	/* the guest's own gates */
+	uint32_t stack_ss, stack_esp;	/* KH_SET_STACK */
+
+	/* The shared page and the hypercalls that came through it. */
+	uint32_t data_gpa;		/* 0: KH_INIT not done yet */
+	uint32_t async_next;		/* next ring slot the host runs */
+	bool hcall_waiting;		/* regs hold a hypercall to run */
+	uint64_t time_written;		/* tick of the last time_ns update */
+
+	/* Interrupts. Set from the timer interrupt: volatile. */
+	volatile uint32_t irqs_pending;	/* bit n: IRQ n waits */
+	volatile uint64_t timer_deadline; /* host tick; 0 = no timer */
+	bool halted;			/* KH_HALT: wait for an interrupt */
+	uint32_t blocked_when_halted;	/* its blocked_irqs as it halted */
+
+	/* Lazy FPU switching (host/fpu.c). */
+	bool virtual_ts;		/* the guest's own CR0.TS (KH_TS) */
+	bool fpu_saved;			/* fpu_state holds its registers */
+	uint8_t fpu_state[FPU_STATE_SIZE] __attribute__((aligned(16)));
+
+	/* The shadow page tables (host/pgtable.c). */
+	uint32_t *shadow_pgdir;
+
+	/* Why KN_RUN returns: set by whatever needs the Launcher. */
+	bool exit_ready;
+	struct kn_exit exit;
+	bool dead;
+
+	bool descriptors_changed;	/* the Switcher must reload its copies */
+	struct kn_stats stats;
+};
+
+/*H:120 The one way a guest dies. kill_guest records the first reason (the
+ * later ones are usually consequences) and marks the guest dead; run_guest
+ * sees that before the next entry and returns it to the Launcher. Host code
+ * never passes a guest's error upward: it kills, then carries on with
+ * harmless values until control gets back to run_guest. */
+void kill_guest(struct guest *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Ask run_guest to return to the Launcher with this exit. */
+void guest_exit_to_launcher(struct guest *g, uint32_t reason, uint32_t arg0, uint32_t arg1);
+
+/* The guest's memory size in bytes: every valid gpa is below it. */
+static inline uint64_t guest_limit(const struct guest *g)
+{
+	return (uint64_t)g->pfn_limit * PAGE_SIZE;
+}
+
+/* Is [gpa, gpa+len) wholly inside the guest's memory? In 64 bits, so
+ * that no gpa + len can wrap around. */
+static inline bool guest_range_ok(const struct guest *g, uint64_t gpa, uint64_t len)
+{
+	return gpa <= guest_limit(g) && len <= guest_limit(g) - gpa;
+}
+
+/* host/kennel_dev.c: the guest in slot i of the host's list, or NULL. */
+struct guest *guest_slot(uint32_t i);
+
+/* host/run_guest.c */
+void run_guest(struct guest *g);
+
+/* host/hypercalls.c */
+void do_hypercalls(struct guest *g);
+const char *hypercall_name(uint32_t nr);
+void update_guest_time(struct guest *g);
+
+/* host/segments.c */
+void guest_gdt_init(struct guest *g);
+const char *gdt_entry_problem(uint32_t index, struct desc d);
+void set_gdt_entry(struct guest *g, uint32_t index, struct desc d);
+const char *idt_entry_problem(uint32_t vector, struct desc gate);
+void set_idt_entry(struct guest *g, uint32_t vector, struct desc gate);
+uint32_t guest_eflags(uint32_t eflags);
+const char *stack_selector_problem(const struct guest *g, uint32_t ss);
+bool guest_selectors_ok(const struct guest *g, const struct guest_regs *r, const char **why);
+uint32_t guest_stub_dpl(const struct guest *g, uint32_t vector);
+uint32_t segment_base(const struct guest *g, uint32_t sel);
+
+/* host/interrupts.c */
+void interrupts_init(void);
+void deliver_trap(struct guest *g, uint32_t vector);
+void maybe_deliver_interrupt(struct guest *g);
+bool interrupt_deliverable(struct guest *g);
+void raise_irq(struct guest *g, uint32_t irq);
+void set_guest_timer(struct guest *g, uint32_t usecs);
+uint32_t guest_irq_enabled(struct guest *g);
+void set_guest_irq_enabled(struct guest *g, uint32_t flag);
+
+/* host/emulate.c */
+bool emulate_insn(struct guest *g);
+
+/* host/fpu.c */
+void fpu_init(void);
+void fpu_before_entry(struct guest *g);
+void fpu_after_exit(struct guest *g);
+void fpu_take(struct guest *g);
+void fpu_forget(struct guest *g);
+
+/* host/pgtable.c */
+int32_t pgtable_init(struct guest *g);
+void pgtable_destroy(struct guest *g);
+uint32_t pgtable_cr3(struct guest *g);
+bool demand_page(struct guest *g, uint32_t vaddr, uint32_t errcode);
+bool guest_virt_to_phys(struct guest *g, uint32_t vaddr, bool write, uint32_t *gpa);
+
+#endif

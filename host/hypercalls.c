@@ -1,0 +1,274 @@
+/*H:300 host/hypercalls.c: what a guest can ask of the host.
+ *
+ * A hypercall arrives one of two ways: synchronously, when the guest's
+ * "int $0x1f" brings it out of the Switcher with the call in its
+ * registers, or batched, in the asynchronous ring of the shared page,
+ * which the host drains first on every pass of run_guest. Either way it
+ * comes to do_call, which looks the call up in one table.
+ *
+ * Every handler has the same shape: check every argument, kill the guest
+ * with a reason that names the call if any is wrong, and only then act.
+ * Nothing is half done, and a guest never gets an error code it might
+ * ignore. Next: H:310. */
+#include "arch/x86/cpu.h"
+#include "lib/string.h"
+#include "host/guest.h"
+#include "host/guest_memory.h"
+#include "host/timer.h"
+
+#define DATA_FIELD(g, field)	((g)->data_gpa + offsetof(struct kennel_data, field))
+
+typedef void (*hcall_fn)(struct guest *g, const struct kh_args *a);
+
+/*H:310 KH_INIT registers the shared page, struct kennel_data, which must
+ * lie wholly inside guest memory. The host fills in what it owns: how much
+ * of the top of the address space the guest must leave to the Switcher,
+ * and the time. No other call is accepted before it. */
+static void hc_init(struct guest *g, const struct kh_args *a)
+{
+	if (g->data_gpa) {
+		kill_guest(g, "KH_INIT: the shared page is already registered");
+		return;
+	}
+	if ((a->arg1 & 3) || !a->arg1 || !guest_range_ok(g, a->arg1, sizeof(struct kennel_data))) {
+		kill_guest(g, "KH_INIT: struct kennel_data at 0x%x is not an aligned range "
+			   "inside guest memory", a->arg1);
+		return;
+	}
+	g->data_gpa = a->arg1;
+	g->async_next = 0;
+	guest_write_u32(g, DATA_FIELD(g, reserve_mem), 0u - SWITCHER_ADDR);
+	guest_write_u32(g, DATA_FIELD(g, tsc_khz), 0);
+	g->time_written = ~0ull;
+}
+
+/* Replace anything but printable ASCII, so a guest's words cannot carry
+ * control codes to the host's console. */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if (*s < ' ' || *s > '~')
+			*s = '?';
+}
+
+static void hc_shutdown(struct guest *g, const struct kh_args *a)
+{
+	uint32_t len;
+
+	if (a->arg2 != KH_SHUTDOWN_POWEROFF && a->arg2 != KH_SHUTDOWN_CRASH) {
+		kill_guest(g, "KH_SHUTDOWN: kind %u is neither poweroff nor crash", a->arg2);
+		return;
+	}
+	if (!guest_range_ok(g, a->arg1, 1)) {
+		kill_guest(g, "KH_SHUTDOWN: message at 0x%x is outside guest memory", a->arg1);
+		return;
+	}
+	len = guest_limit(g) - a->arg1;
+	len = len < KH_MESSAGE_MAX ? len : KH_MESSAGE_MAX;
+	guest_exit_to_launcher(g, KN_EXIT_SHUTDOWN, a->arg2, 0);
+	memset(g->exit.message, 0, sizeof(g->exit.message));
+	guest_read(g, a->arg1, g->exit.message, len);
+	g->exit.message[KH_MESSAGE_MAX] = 0;
+	printable(g->exit.message);
+	g->dead = true;
+}
+
+/*H:320 Descriptors: the checks are in host/segments.c (H:400). */
+static void hc_load_gdt_entry(struct guest *g, const struct kh_args *a)
+{
+	struct desc d = { a->arg2, a->arg3 };
+	const char *problem = gdt_entry_problem(a->arg1, d);
+
+	if (problem)
+		kill_guest(g, "KH_LOAD_GDT_ENTRY: slot %u: %s", a->arg1, problem);
+	else
+		set_gdt_entry(g, a->arg1, d);
+}
+
+static void hc_load_idt_entry(struct guest *g, const struct kh_args *a)
+{
+	struct desc gate = { a->arg2, a->arg3 };
+	const char *problem = idt_entry_problem(a->arg1, gate);
+
+	if (problem)
+		kill_guest(g, "KH_LOAD_IDT_ENTRY: vector %u: %s", a->arg1, problem);
+	else
+		set_idt_entry(g, a->arg1, gate);
+}
+
+/* The stack for traps from ring 3 must be ring-1 data; its pointer is
+ * checked when it is used (H:510). */
+static void hc_set_stack(struct guest *g, const struct kh_args *a)
+{
+	const char *problem = stack_selector_problem(g, a->arg1);
+
+	if (problem) {
+		kill_guest(g, "KH_SET_STACK: ss 0x%x %s", a->arg1, problem);
+		return;
+	}
+	g->stack_ss = a->arg1;
+	g->stack_esp = a->arg2;
+}
+
+/*H:330 Time and sleep. Any number of microseconds is a valid timer: the
+ * longest, 2^32 - 1, is a little over an hour. KH_HALT is "sti; hlt" in
+ * one call: interrupts on, then sleep in run_guest until one is pending. */
+static void hc_set_timer(struct guest *g, const struct kh_args *a)
+{
+	set_guest_timer(g, a->arg1);
+}
+
+static void hc_halt(struct guest *g, const struct kh_args *a)
+{
+	(void)a;
+	set_guest_irq_enabled(g, EFLAGS_IF);
+	g->halted = true;
+}
+
+/* Nothing to do: run_guest delivers pending interrupts on every pass;
+ * the exit itself was the point. The same for an explicit flush. */
+static void hc_nothing(struct guest *g, const struct kh_args *a)
+{
+	(void)g, (void)a;
+}
+
+static void hc_ts(struct guest *g, const struct kh_args *a)
+{
+	if (a->arg1 > 1) {
+		kill_guest(g, "KH_TS: %u is neither 0 nor 1", a->arg1);
+		return;
+	}
+	g->virtual_ts = a->arg1;
+}
+
+/*H:340 Calls for the Launcher: the host only checks them and returns
+ * from KN_RUN; the Launcher does the work. */
+static void hc_notify(struct guest *g, const struct kh_args *a)
+{
+	guest_exit_to_launcher(g, KN_EXIT_NOTIFY, a->arg1, 0);
+}
+
+static void hc_console_write(struct guest *g, const struct kh_args *a)
+{
+	if (a->arg2 > KH_CONSOLE_MAX) {
+		kill_guest(g, "KH_CONSOLE_WRITE: length %u is more than %u",
+			   a->arg2, KH_CONSOLE_MAX);
+		return;
+	}
+	if (!guest_range_ok(g, a->arg1, a->arg2)) {
+		kill_guest(g, "KH_CONSOLE_WRITE: 0x%x len %u is outside guest memory",
+			   a->arg1, a->arg2);
+		return;
+	}
+	guest_exit_to_launcher(g, KN_EXIT_CONSOLE, a->arg1, a->arg2);
+}
+
+/* Guest page tables come with shadow paging (V:200); until then a guest
+ * that asks for them cannot run correctly, so it is told why it died. */
+static void hc_page_tables(struct guest *g, const struct kh_args *a)
+{
+	kill_guest(g, "%s: guest page tables are not supported by this host yet",
+		   hypercall_name(a->nr));
+}
+
+/*H:350 The table. "batch" marks the calls that may come through the
+ * asynchronous ring: those that only change state. A call that must stop
+ * the guest (halt, notify, shutdown) or return something must be made
+ * synchronously, where its effect happens before the guest goes on. */
+struct hcall {
+	const char *name;
+	hcall_fn fn;
+	bool batch;
+};
+
+static const struct hcall hcalls[KH_NR_CALLS] = {
+	[KH_FLUSH_ASYNC]	= { "KH_FLUSH_ASYNC", hc_nothing, true },
+	[KH_INIT]		= { "KH_INIT", hc_init, false },
+	[KH_SHUTDOWN]		= { "KH_SHUTDOWN", hc_shutdown, false },
+	[KH_LOAD_GDT_ENTRY]	= { "KH_LOAD_GDT_ENTRY", hc_load_gdt_entry, true },
+	[KH_LOAD_IDT_ENTRY]	= { "KH_LOAD_IDT_ENTRY", hc_load_idt_entry, true },
+	[KH_SET_STACK]		= { "KH_SET_STACK", hc_set_stack, true },
+	[KH_SET_TIMER]		= { "KH_SET_TIMER", hc_set_timer, true },
+	[KH_HALT]		= { "KH_HALT", hc_halt, false },
+	[KH_NOTIFY]		= { "KH_NOTIFY", hc_notify, false },
+	[KH_SEND_INTERRUPTS]	= { "KH_SEND_INTERRUPTS", hc_nothing, false },
+	[KH_TS]			= { "KH_TS", hc_ts, true },
+	[KH_CONSOLE_WRITE]	= { "KH_CONSOLE_WRITE", hc_console_write, false },
+	[KH_NEW_PGTABLE]	= { "KH_NEW_PGTABLE", hc_page_tables, false },
+	[KH_SET_PTE]		= { "KH_SET_PTE", hc_page_tables, true },
+	[KH_SET_PDE]		= { "KH_SET_PDE", hc_page_tables, true },
+	[KH_FLUSH_TLB]		= { "KH_FLUSH_TLB", hc_page_tables, true },
+};
+
+const char *hypercall_name(uint32_t nr)
+{
+	return nr < KH_NR_CALLS ? hcalls[nr].name : "unknown hypercall";
+}
+
+static void do_call(struct guest *g, const struct kh_args *a, bool batched)
+{
+	if (a->nr >= KH_NR_CALLS) {
+		kill_guest(g, "unknown hypercall %u", a->nr);
+		return;
+	}
+	if (!g->data_gpa && a->nr != KH_INIT) {
+		kill_guest(g, "%s before KH_INIT", hcalls[a->nr].name);
+		return;
+	}
+	if (batched && !hcalls[a->nr].batch) {
+		kill_guest(g, "%s cannot be batched in the async ring", hcalls[a->nr].name);
+		return;
+	}
+	g->stats.hypercalls[a->nr]++;
+	hcalls[a->nr].fn(g, a);
+}
+
+/*H:360 The asynchronous ring, drained in order from where the host left
+ * off, up to a full lap: each READY slot is run and marked DONE. The
+ * guest fills slots ahead of the host; the host's own index, not the
+ * guest's async_next, says where to look. */
+static void drain_async_ring(struct guest *g)
+{
+	uint8_t status[KH_ASYNC_SLOTS];
+	struct kh_args a;
+	const uint8_t done = KH_ASYNC_DONE;
+
+	guest_read(g, DATA_FIELD(g, async_status), status, sizeof(status));
+	for (uint32_t n = 0; n < KH_ASYNC_SLOTS && !g->dead; n++) {
+		uint32_t i = g->async_next;
+
+		if (status[i] != KH_ASYNC_READY)
+			break;
+		guest_read(g, DATA_FIELD(g, async_calls) + i * sizeof(a), &a, sizeof(a));
+		do_call(g, &a, true);
+		guest_write(g, DATA_FIELD(g, async_status) + i, &done, 1);
+		g->async_next = (i + 1) % KH_ASYNC_SLOTS;
+	}
+}
+
+void do_hypercalls(struct guest *g)
+{
+	struct kh_args a;
+
+	if (g->data_gpa)
+		drain_async_ring(g);
+	if (!g->hcall_waiting || g->dead)
+		return;
+	g->hcall_waiting = false;
+	a = (struct kh_args){ g->regs->eax, g->regs->ebx, g->regs->ecx,
+			      g->regs->edx, g->regs->esi };
+	do_call(g, &a, false);
+}
+
+/*H:370 The time the guest reads in its shared page: nanoseconds since the
+ * host booted, at the host tick's resolution, refreshed before an entry
+ * whenever a tick has passed since the last refresh. */
+void update_guest_time(struct guest *g)
+{
+	uint64_t ticks = timer_ticks(), ns = ticks * (1000000000ull / TIMER_HZ);
+
+	if (!g->data_gpa || ticks == g->time_written)
+		return;
+	guest_write(g, DATA_FIELD(g, time_ns), &ns, sizeof(ns));
+	g->time_written = ticks;
+}

@@ -1,0 +1,289 @@
+/*H:100 host/kennel_dev.c: /dev/kennel, where a Launcher meets the host.
+ *
+ * The Launcher (L:030) has loaded a guest kernel into memory of its own;
+ * here it hands that memory to the host and runs the guest, one ioctl at a
+ * time (arch/x86/kennel_dev.h). Each open of /dev/kennel can hold one
+ * guest, created by KN_INIT and destroyed when the file is closed, which
+ * includes the Launcher's exit, however that happens. Several Launchers
+ * mean several guests, scheduled like any other processes.
+ *
+ * The Launcher is trusted no more than the guest: everything it passes is
+ * checked, and only the process that created a guest may run it, because
+ * the guest's memory is that process's address space. Next: H:110, the
+ * structure that describes a guest. */
+#include "arch/x86/cpu.h"
+#include <stdarg.h>
+#include "lib/string.h"
+#include "lib/format.h"
+#include "host/kennel_dev.h"
+#include "host/guest.h"
+#include "host/guest_memory.h"
+#include "host/device.h"
+#include "host/usercopy.h"
+#include "host/condev.h"
+#include "host/frames.h"
+#include "host/heap.h"
+#include "host/layout.h"
+#include "host/sched.h"
+#include "host/console.h"
+#include "host/uspace.h"
+
+/* Guest memory must leave the Switcher's slot alone and fit the
+ * Launcher's user space: 1 GiB is more than any Launcher can map. */
+#define GUEST_PFN_MAX	(0x40000000u / PAGE_SIZE)
+
+/*H:130 Every guest alive, for the timer's sake (H:540) and so that a
+ * Launcher cannot unmap memory a guest still runs on. */
+static struct guest *guests[GUESTS_MAX];
+
+struct guest *guest_slot(uint32_t i)
+{
+	return i < GUESTS_MAX ? guests[i] : NULL;
+}
+
+static int32_t guests_add(struct guest *g)
+{
+	for (uint32_t i = 0; i < GUESTS_MAX; i++)
+		if (!guests[i]) {
+			guests[i] = g;
+			return 0;
+		}
+	return -EAGAIN;
+}
+
+static void guests_remove(struct guest *g)
+{
+	uint32_t flags = irq_save();
+
+	for (uint32_t i = 0; i < GUESTS_MAX; i++)
+		if (guests[i] == g)
+			guests[i] = NULL;
+	irq_restore(flags);
+}
+
+/* U:145 SYS_MUNMAP asks this before unmapping: a guest's memory is pinned
+ * in its Launcher for as long as the guest exists, because the shadow page
+ * tables point straight at those frames. */
+bool uspace_pinned(struct process *p, uint32_t va, uint32_t len)
+{
+	for (uint32_t i = 0; i < GUESTS_MAX; i++) {
+		struct guest *g = guests[i];
+
+		if (g && g->launcher == p && (uint64_t)va < g->mem_base + guest_limit(g) &&
+		    (uint64_t)va + len > g->mem_base)
+			return true;
+	}
+	return false;
+}
+
+/*H:120 The one way a guest dies (declared in host/guest.h). */
+void kill_guest(struct guest *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (g->dead)
+		return;
+	g->dead = true;
+	g->exit_ready = true;
+	memset(&g->exit, 0, sizeof(g->exit));
+	g->exit.reason = KN_EXIT_KILLED;
+	va_start(ap, fmt);
+	vsnprintf(g->exit.message, sizeof(g->exit.message), fmt, ap);
+	va_end(ap);
+}
+
+void guest_exit_to_launcher(struct guest *g, uint32_t reason, uint32_t arg0, uint32_t arg1)
+{
+	if (g->dead)
+		return;
+	g->exit = (struct kn_exit){ .reason = reason, .arg0 = arg0, .arg1 = arg1 };
+	g->exit_ready = true;
+}
+
+/*H:140 KN_INIT. The memory must be page-aligned, inside the Launcher's
+ * user space, and fully mapped (pgtable_init checks each page); the entry
+ * point and boot information must lie inside it. The guest starts as
+ * hypercall.h promises (H:030): ring 1, the magic in eax, the boot
+ * information's address in esi, interrupts virtually off until it has a
+ * shared page to say otherwise. */
+static bool init_args_ok(const struct kn_init *in)
+{
+	uint64_t end = (uint64_t)in->mem_base + (uint64_t)in->pfn_limit * PAGE_SIZE;
+	uint64_t limit = (uint64_t)in->pfn_limit * PAGE_SIZE;
+
+	return !(in->mem_base & ~PAGE_MASK) && in->mem_base && in->pfn_limit &&
+	       in->pfn_limit <= GUEST_PFN_MAX && end <= USER_SPACE_END &&
+	       in->entry < limit && in->boot_info < limit &&
+	       !(in->flags & ~KN_INIT_WAKE_ON_INPUT);
+}
+
+static void initial_regs(struct guest *g, const struct kn_init *in)
+{
+	struct guest_regs *r = g->regs;
+
+	memset(r, 0, sizeof(*r));
+	r->eax = KENNEL_BOOT_MAGIC;
+	r->esi = in->boot_info;
+	r->eip = in->entry;
+	r->cs = GUEST_CS;
+	r->ds = r->es = r->ss = GUEST_DS;
+	r->eflags = EFLAGS_IF | EFLAGS_RESERVED;
+}
+
+static void guest_free(struct guest *g)
+{
+	pgtable_destroy(g);
+	if (g->regs_frame)
+		BUG_ON(frame_free(g->regs_frame) != 0);
+	kfree(g);
+}
+
+static int32_t guest_create(const struct kn_init *in, struct guest **out)
+{
+	struct guest *g = kzalloc(sizeof(*g));
+	int32_t err;
+
+	if (!g || !(g->regs_frame = frame_alloc())) {
+		kfree(g);
+		return -ENOMEM;
+	}
+	g->regs = (struct guest_regs *)((uint8_t *)phys_to_virt(g->regs_frame) + PAGE_SIZE) - 1;
+	g->launcher = current;
+	g->mem_base = in->mem_base;
+	g->pfn_limit = in->pfn_limit;
+	g->flags = in->flags;
+	guest_gdt_init(g);
+	initial_regs(g, in);
+	err = pgtable_init(g);
+	if (!err)
+		err = guests_add(g);
+	if (err)
+		guest_free(g);
+	*out = err ? NULL : g;
+	return err;
+}
+
+static int32_t kn_init(struct file *f, uint32_t uarg)
+{
+	struct kn_init in;
+	struct guest *g;
+	int32_t err;
+
+	if (f->private)
+		return -EBUSY;
+	if (copy_from_user(&in, uarg, sizeof(in)))
+		return -EFAULT;
+	if (!init_args_ok(&in))
+		return -EINVAL;
+	err = guest_create(&in, &g);
+	if (err)
+		return err;
+	if (g->flags & KN_INIT_WAKE_ON_INPUT)
+		console_join(current);
+	f->private = g;
+	return 0;
+}
+
+/*H:150 KN_RUN: run the guest until it needs the Launcher (H:200), then
+ * tell the Launcher why. A dead guest's exit is sticky: running it again
+ * only repeats why it died. */
+static int32_t kn_run(struct guest *g, uint32_t uarg)
+{
+	run_guest(g);
+	if (copy_to_user(uarg, &g->exit, sizeof(g->exit)))
+		return -EFAULT;
+	if (!g->dead)
+		g->exit_ready = false;
+	return 0;
+}
+
+/* KN_SET_REGS takes anything but what would let the guest out of its
+ * rings: the selectors are checked as they are before every entry. */
+static int32_t kn_set_regs(struct guest *g, uint32_t uarg)
+{
+	struct kn_regs k;
+	struct guest_regs r;
+	const char *why;
+
+	if (copy_from_user(&k, uarg, sizeof(k)))
+		return -EFAULT;
+	r = (struct guest_regs){ k.eax, k.ebx, k.ecx, k.edx, k.esi, k.edi, k.ebp,
+		k.gs, k.fs, k.ds, k.es, g->regs->trapnum, g->regs->errcode,
+		k.eip, k.cs, k.eflags, k.esp, k.ss };
+	if (!guest_selectors_ok(g, &r, &why))
+		return -EINVAL;
+	r.eflags = guest_eflags(r.eflags);
+	*g->regs = r;
+	return 0;
+}
+
+static int32_t kn_get_regs(struct guest *g, uint32_t uarg)
+{
+	const struct guest_regs *r = g->regs;
+	struct kn_regs k = { r->eax, r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp,
+		r->esp, r->eip, r->eflags, r->cs, r->ss, r->ds, r->es, r->fs, r->gs,
+		r->trapnum, r->errcode };
+
+	return copy_to_user(uarg, &k, sizeof(k)) ? -EFAULT : 0;
+}
+
+static int32_t kn_irq(struct guest *g, uint32_t irq)
+{
+	if (irq >= KH_NR_IRQS)
+		return -EINVAL;
+	raise_irq(g, irq);
+	return 0;
+}
+
+static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
+{
+	struct guest *g = f->private;
+
+	if (request == KN_INIT)
+		return kn_init(f, uarg);
+	if (!g)
+		return -EINVAL;
+	if (g->launcher != current)
+		return -EPERM;
+	switch (request) {
+	case KN_RUN:		return kn_run(g, uarg);
+	case KN_IRQ:		return kn_irq(g, uarg);
+	case KN_GET_REGS:	return kn_get_regs(g, uarg);
+	case KN_SET_REGS:	return kn_set_regs(g, uarg);
+	case KN_STATS:		return copy_to_user(uarg, &g->stats, sizeof(g->stats)) ? -EFAULT : 0;
+	default:		return -ENOTTY;
+	}
+}
+
+/*H:160 Closing the file ends the guest: out of the timer's list first,
+ * then whatever the host held for it — the FPU, the Switcher's loaded
+ * tables, the shadow page tables, the regs page. The guest's memory was
+ * never the host's; it stays the Launcher's. */
+static void kn_release(struct file *f)
+{
+	struct guest *g = f->private;
+
+	if (!g)
+		return;
+	guests_remove(g);
+	fpu_forget(g);
+	switcher_forget(g);
+	guest_free(g);
+	f->private = NULL;
+}
+
+static const struct device_ops kennel_ops = {
+	.release = kn_release,
+	.ioctl = kn_ioctl,
+};
+
+/*H:170 The hypervisor's start-up, after the host's userland: the
+ * Switcher's pages must be in kernel_pgdir before the first process
+ * copies it, and the guests' timer hook chains after the scheduler's. */
+void hypervisor_init(void)
+{
+	switcher_init();
+	fpu_init();
+	interrupts_init();
+	device_register("kennel", &kennel_ops);
+}

@@ -1,0 +1,146 @@
+/*H:200 host/run_guest.c: the loop at the heart of kennel.
+ *
+ * The Launcher's KN_RUN lands here and stays until something needs the
+ * Launcher. Each pass does, in order: the guest's hypercalls (the batched
+ * ones, then the one that brought it out), a check for console input the
+ * Launcher should read, a virtual interrupt if one can be delivered, a
+ * sleep if the guest is halted, and then one trip into the guest and back
+ * through the Switcher. What brought it back decides the next pass.
+ *
+ * The loop runs in the Launcher's process with interrupts on, so the host
+ * keeps scheduling: a guest that spins forever is interrupted by the
+ * host's timer, which always brings it back here, and the scheduler then
+ * lets other processes and guests run. Next: H:210. */
+#include "arch/x86/cpu.h"
+#include "host/guest.h"
+#include "host/guest_memory.h"
+#include "host/condev.h"
+#include "host/sched.h"
+#include "host/trap.h"
+
+static bool input_waiting(struct guest *g)
+{
+	return (g->flags & KN_INIT_WAKE_ON_INPUT) && console_input_ready(g->launcher);
+}
+
+/*H:210 A halted guest sleeps until an interrupt it has not blocked is
+ * pending: its timer or a device's interrupt from the Launcher. Console
+ * input for the Launcher also ends the sleep, and so does the Launcher
+ * being killed. The sleep protocol is the scheduler's (host/sched.h): test
+ * with interrupts off, so a wake-up cannot slip in between. */
+static void wait_for_interrupt(struct guest *g)
+{
+	uint32_t flags;
+
+	if (g->data_gpa)
+		g->blocked_when_halted = guest_read_u32(g, g->data_gpa +
+			offsetof(struct kennel_data, blocked_irqs));
+	flags = irq_save();
+	while (!interrupt_deliverable(g) && !input_waiting(g) && !proc_should_stop(current))
+		proc_sleep();
+	irq_restore(flags);
+	if (interrupt_deliverable(g))
+		g->halted = false;
+}
+
+/*H:220 One trip into the guest. Its registers are checked first (H:440),
+ * then the Switcher runs it with the host's interrupts off: they stay off
+ * in the guest too, in the sense that matters, since any host interrupt
+ * exits to the host at once. CR2 is read straight after, before anything
+ * could fault and change it. Next: the Switcher itself, S:010. */
+/* A pushed segment register may carry junk in its upper half (the CPU
+ * is allowed to write only 16 bits), so only the low half is the guest's. */
+static void trim_selectors(struct guest_regs *r)
+{
+	r->cs &= 0xffff, r->ss &= 0xffff, r->ds &= 0xffff;
+	r->es &= 0xffff, r->fs &= 0xffff, r->gs &= 0xffff;
+}
+
+static void enter_guest(struct guest *g)
+{
+	const char *why;
+
+	if (!guest_selectors_ok(g, g->regs, &why)) {
+		kill_guest(g, "bad guest state: %s", why);
+		return;
+	}
+	g->regs->eflags = guest_eflags(g->regs->eflags);
+	update_guest_time(g);
+	irq_disable();
+	fpu_before_entry(g);
+	switcher_run(g, pgtable_cr3(g));
+	g->cr2 = read_cr2();
+	fpu_after_exit(g);
+	irq_enable();
+	trim_selectors(g->regs);
+	g->stats.switches++;
+}
+
+/*H:230 Back from the guest, with trapnum saying why. A page fault the
+ * shadow page tables cannot fix is the guest's own, reported with its
+ * address in the shared page; a general protection fault may be an
+ * instruction the host emulates (H:550); device-not-available is the lazy
+ * FPU (H:600). Host interrupts were handled on the way out (S:130). Every
+ * other trap goes to the guest's handler, or kills a guest that has none. */
+static void reflect_page_fault(struct guest *g)
+{
+	if (demand_page(g, g->cr2, g->regs->errcode)) {
+		g->stats.shadow_faults++;
+		return;
+	}
+	if (g->data_gpa)
+		guest_write_u32(g, g->data_gpa + offsetof(struct kennel_data, cr2), g->cr2);
+	deliver_trap(g, VEC_PAGE);
+}
+
+static void handle_trap(struct guest *g)
+{
+	uint32_t vector = g->regs->trapnum;
+
+	if (vector < KN_STATS_TRAPS)
+		g->stats.traps[vector]++;
+	if (vector == SWITCHER_NO_TRAP)
+		kill_guest(g, "fault in the Switcher entering the guest (eip 0x%x)", g->regs->eip);
+	else if (vector == KH_TRAP_VECTOR)
+		g->hcall_waiting = true;
+	else if (vector == VEC_PAGE)
+		reflect_page_fault(g);
+	else if (vector == VEC_GP && !emulate_insn(g))
+		deliver_trap(g, VEC_GP);
+	else if (vector == VEC_NO_FPU && !g->virtual_ts)
+		fpu_take(g);
+	else if (vector >= VEC_IRQ0 && vector < VEC_IRQ0 + VEC_IRQ_COUNT)
+		g->stats.host_interrupts++;
+	else if (vector != VEC_GP && vector != VEC_NMI)
+		deliver_trap(g, vector);
+}
+
+/*H:240 The loop. It returns when g->exit_ready says the Launcher has
+ * something to do: a notify, console output, shutdown, input, or death. */
+void run_guest(struct guest *g)
+{
+	while (!g->exit_ready) {
+		if (proc_should_stop(current)) {
+			kill_guest(g, "its Launcher was killed");
+			break;
+		}
+		do_hypercalls(g);
+		if (g->exit_ready)
+			break;
+		if (input_waiting(g)) {
+			guest_exit_to_launcher(g, KN_EXIT_INPUT, 0, 0);
+			break;
+		}
+		maybe_deliver_interrupt(g);
+		if (g->halted) {
+			wait_for_interrupt(g);
+			continue;
+		}
+		if (g->dead)
+			break;
+		sched_preempt_point();
+		enter_guest(g);
+		if (!g->dead)
+			handle_trap(g);
+	}
+}
