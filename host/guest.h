@@ -22,6 +22,14 @@
 #define GUESTS_MAX	16
 #define FPU_STATE_SIZE	108	/* what fnsave writes */
 
+/* A cached shadow page directory (V:160). */
+#define SHADOW_DIRS	4
+
+struct shadow_dir {
+	uint32_t gpgdir;		/* gpa of the guest's directory */
+	uint32_t *pgdir;		/* the host's shadow of it */
+};
+
 struct guest {
 	struct process *launcher;	/* owns the memory; runs the guest */
 	uint32_t mem_base;		/* in the Launcher's address space */
@@ -54,8 +62,15 @@ struct guest {
 	bool fpu_saved;			/* fpu_state holds its registers */
 	uint8_t fpu_state[FPU_STATE_SIZE] __attribute__((aligned(16)));
 
-	/* The shadow page tables (host/pgtable.c). */
-	uint32_t *shadow_pgdir;
+	/* The shadow page tables (host/pgtable.c): one linear directory
+	 * until the guest's first KH_NEW_PGTABLE, then a cache of shadows. */
+	uint32_t *linear_pgdir;
+	struct shadow_dir shadows[SHADOW_DIRS];
+	uint32_t shadow_now;		/* index of the one in use */
+	uint32_t shadow_victim;		/* the next to evict */
+	uint32_t kernel_address;	/* from kennel_data at KH_NEW_PGTABLE */
+	uint32_t kernel_slot;		/* pgd_index(kernel_address) */
+	uint32_t syscall_vector;	/* direct-trap vector, 0 = none */
 
 	/* Why KN_RUN returns: set by whatever needs the Launcher. */
 	bool exit_ready;
@@ -111,6 +126,8 @@ uint32_t guest_eflags(uint32_t eflags);
 const char *stack_selector_problem(const struct guest *g, uint32_t ss);
 bool guest_selectors_ok(const struct guest *g, const struct guest_regs *r, const char **why);
 uint32_t guest_stub_dpl(const struct guest *g, uint32_t vector);
+bool direct_trap(const struct guest *g, uint32_t vector);
+const char *syscall_vector_problem(uint32_t vector);
 uint32_t segment_base(const struct guest *g, uint32_t sel);
 
 /* host/interrupts.c */
@@ -139,5 +156,10 @@ void pgtable_destroy(struct guest *g);
 uint32_t pgtable_cr3(struct guest *g);
 bool demand_page(struct guest *g, uint32_t vaddr, uint32_t errcode);
 bool guest_virt_to_phys(struct guest *g, uint32_t vaddr, bool write, uint32_t *gpa);
+void pgtable_switch(struct guest *g, uint32_t gpgdir);
+void pgtable_set_pte(struct guest *g, uint32_t gpgdir, uint32_t va);
+void pgtable_set_pde(struct guest *g, uint32_t gpgdir, uint32_t slot);
+void pgtable_flush(struct guest *g, bool all);
+void pgtable_pin_stack(struct guest *g);
 
 #endif

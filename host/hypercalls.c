@@ -23,9 +23,13 @@ typedef void (*hcall_fn)(struct guest *g, const struct kh_args *a);
 /*H:310 KH_INIT registers the shared page, struct kennel_data, which must
  * lie wholly inside guest memory. The host fills in what it owns: how much
  * of the top of the address space the guest must leave to the Switcher,
- * and the time. No other call is accepted before it. */
+ * and the time. The guest's direct-trap vector (H:435) is read now, once.
+ * No other call is accepted before it. */
 static void hc_init(struct guest *g, const struct kh_args *a)
 {
+	uint32_t syscall_vector;
+	const char *problem;
+
 	if (g->data_gpa) {
 		kill_guest(g, "KH_INIT: the shared page is already registered");
 		return;
@@ -35,7 +39,14 @@ static void hc_init(struct guest *g, const struct kh_args *a)
 			   "inside guest memory", a->arg1);
 		return;
 	}
+	syscall_vector = guest_read_u32(g, a->arg1 + offsetof(struct kennel_data, syscall_vector));
+	if ((problem = syscall_vector_problem(syscall_vector))) {
+		kill_guest(g, "KH_INIT: syscall_vector %u %s", syscall_vector, problem);
+		return;
+	}
 	g->data_gpa = a->arg1;
+	g->syscall_vector = syscall_vector;
+	g->descriptors_changed = true;
 	g->async_next = 0;
 	guest_write_u32(g, DATA_FIELD(g, reserve_mem), 0u - SWITCHER_ADDR);
 	guest_write_u32(g, DATA_FIELD(g, tsc_khz), 0);
@@ -106,6 +117,8 @@ static void hc_set_stack(struct guest *g, const struct kh_args *a)
 		kill_guest(g, "KH_SET_STACK: ss 0x%x %s", a->arg1, problem);
 		return;
 	}
+	if (g->stack_ss != a->arg1)
+		g->descriptors_changed = true;	/* direct traps may start */
 	g->stack_ss = a->arg1;
 	g->stack_esp = a->arg2;
 }
@@ -163,12 +176,76 @@ static void hc_console_write(struct guest *g, const struct kh_args *a)
 	guest_exit_to_launcher(g, KN_EXIT_CONSOLE, a->arg1, a->arg2);
 }
 
-/* Guest page tables come with shadow paging (V:200); until then a guest
- * that asks for them cannot run correctly, so it is told why it died. */
-static void hc_page_tables(struct guest *g, const struct kh_args *a)
+/*H:345 Page tables (the shadows themselves are V:100). A page directory
+ * must be a whole page of guest memory; no entry may reach into the
+ * Switcher's slot, map a frame beyond pfn_limit, or be a 4 MiB page. The
+ * guest's kernel_address (in the shared page, read at each switch) must
+ * be 4 MiB-aligned and below the Switcher. */
+static bool gpgdir_ok(struct guest *g, uint32_t gpgdir, const char *call)
 {
-	kill_guest(g, "%s: guest page tables are not supported by this host yet",
-		   hypercall_name(a->nr));
+	if (!(gpgdir & ~PAGE_MASK) && guest_range_ok(g, gpgdir, PAGE_SIZE))
+		return true;
+	kill_guest(g, "%s: page directory 0x%x is not a page of guest memory", call, gpgdir);
+	return false;
+}
+
+static void hc_new_pgtable(struct guest *g, const struct kh_args *a)
+{
+	uint32_t kernel_address = guest_read_u32(g, DATA_FIELD(g, kernel_address));
+
+	if (!gpgdir_ok(g, a->arg1, "KH_NEW_PGTABLE"))
+		return;
+	if ((kernel_address & (BIGPAGE_SIZE - 1)) || kernel_address >= SWITCHER_ADDR) {
+		kill_guest(g, "KH_NEW_PGTABLE: kernel_address 0x%x is not a 4 MiB boundary "
+			   "below the Switcher", kernel_address);
+		return;
+	}
+	g->kernel_address = kernel_address;
+	pgtable_switch(g, a->arg1);
+}
+
+static bool entry_frame_ok(struct guest *g, uint32_t entry, const char *call)
+{
+	if (!(entry & PTE_PRESENT) || pte_frame(entry) < guest_limit(g))
+		return true;
+	kill_guest(g, "%s: frame 0x%x is beyond pfn_limit", call, pte_frame(entry));
+	return false;
+}
+
+static void hc_set_pte(struct guest *g, const struct kh_args *a)
+{
+	if (!gpgdir_ok(g, a->arg1, "KH_SET_PTE") || !entry_frame_ok(g, a->arg3, "KH_SET_PTE"))
+		return;
+	if (a->arg2 >= SWITCHER_ADDR) {
+		kill_guest(g, "KH_SET_PTE: 0x%x is in the Switcher's slot", a->arg2);
+		return;
+	}
+	pgtable_set_pte(g, a->arg1, a->arg2);
+}
+
+static void hc_set_pde(struct guest *g, const struct kh_args *a)
+{
+	if (!gpgdir_ok(g, a->arg1, "KH_SET_PDE") || !entry_frame_ok(g, a->arg3, "KH_SET_PDE"))
+		return;
+	if (a->arg2 >= SWITCHER_PGD) {
+		kill_guest(g, "KH_SET_PDE: index %u is %s", a->arg2,
+			   a->arg2 == SWITCHER_PGD ? "the Switcher's slot" : "out of range");
+		return;
+	}
+	if ((a->arg3 & PTE_PRESENT) && (a->arg3 & PTE_PSE)) {
+		kill_guest(g, "KH_SET_PDE: 4 MiB pages are not supported");
+		return;
+	}
+	pgtable_set_pde(g, a->arg1, a->arg2);
+}
+
+static void hc_flush_tlb(struct guest *g, const struct kh_args *a)
+{
+	if (a->arg1 > 1) {
+		kill_guest(g, "KH_FLUSH_TLB: %u is neither 0 (user) nor 1 (all)", a->arg1);
+		return;
+	}
+	pgtable_flush(g, a->arg1);
 }
 
 /*H:350 The table. "batch" marks the calls that may come through the
@@ -194,10 +271,10 @@ static const struct hcall hcalls[KH_NR_CALLS] = {
 	[KH_SEND_INTERRUPTS]	= { "KH_SEND_INTERRUPTS", hc_nothing, false },
 	[KH_TS]			= { "KH_TS", hc_ts, true },
 	[KH_CONSOLE_WRITE]	= { "KH_CONSOLE_WRITE", hc_console_write, false },
-	[KH_NEW_PGTABLE]	= { "KH_NEW_PGTABLE", hc_page_tables, false },
-	[KH_SET_PTE]		= { "KH_SET_PTE", hc_page_tables, true },
-	[KH_SET_PDE]		= { "KH_SET_PDE", hc_page_tables, true },
-	[KH_FLUSH_TLB]		= { "KH_FLUSH_TLB", hc_page_tables, true },
+	[KH_NEW_PGTABLE]	= { "KH_NEW_PGTABLE", hc_new_pgtable, true },
+	[KH_SET_PTE]		= { "KH_SET_PTE", hc_set_pte, true },
+	[KH_SET_PDE]		= { "KH_SET_PDE", hc_set_pde, true },
+	[KH_FLUSH_TLB]		= { "KH_FLUSH_TLB", hc_flush_tlb, true },
 };
 
 const char *hypercall_name(uint32_t nr)

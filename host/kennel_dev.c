@@ -61,7 +61,7 @@ static void guests_remove(struct guest *g)
 	irq_restore(flags);
 }
 
-/* U:145 SYS_MUNMAP asks this before unmapping: a guest's memory is pinned
+/*H:135 SYS_MUNMAP asks this before unmapping: a guest's memory is pinned
  * in its Launcher for as long as the guest exists, because the shadow page
  * tables point straight at those frames. */
 bool uspace_pinned(struct process *p, uint32_t va, uint32_t len)
@@ -76,7 +76,7 @@ bool uspace_pinned(struct process *p, uint32_t va, uint32_t len)
 	return false;
 }
 
-/*H:120 The one way a guest dies (declared in host/guest.h). */
+/* The one way a guest dies (H:120). */
 void kill_guest(struct guest *g, const char *fmt, ...)
 {
 	va_list ap;

@@ -1,116 +1,391 @@
 /*V:100 host/pgtable.c: the page tables a guest really runs on.
  *
  * The CPU must never walk a page table the guest can write: a guest entry
- * could point anywhere in the machine. So the page directory in CR3 while
- * a guest runs is always the host's own, a "shadow" whose entries hold
- * host frame numbers the host looked up itself: for guest-physical page X,
- * the frame behind the Launcher's address mem_base + X. Slot 1023 holds
- * the Switcher (S:150); nothing of the host's kernel is mapped at all.
+ * could name any frame in the machine. So the page directory in CR3 while
+ * a guest runs is always the host's own, a "shadow" of the guest's, whose
+ * entries hold host frame numbers the host looked up itself: for
+ * guest-physical page X, the frame behind the Launcher's address
+ * mem_base + X. Slot 1023 holds the Switcher (S:150); nothing of the
+ * host's kernel is mapped at all.
  *
- * For now the shadow is built once, at KN_INIT: a linear map in which
- * every guest-virtual page X below pfn_limit is guest-physical page X,
- * present, writable and user-accessible. That is all a guest needs until
- * it brings its own page tables (KH_NEW_PGTABLE), which is the next step
- * of this chapter; the three calls the rest of the host uses —
- * pgtable_cr3, demand_page and guest_virt_to_phys — keep their meaning
- * when the shadow starts being filled on demand. Next: V:110. */
+ * A guest starts in linear mode: no page tables of its own, and every
+ * virtual page X below pfn_limit is guest-physical page X, present,
+ * writable and user-accessible (H:030). Its first KH_NEW_PGTABLE ends
+ * that; from then on the shadows start empty and fill on demand, one page
+ * fault at a time (V:130). Next: V:110. */
 #include "lib/string.h"
 #include "arch/x86/paging.h"
 #include "host/guest.h"
+#include "host/guest_memory.h"
 #include "host/layout.h"
 #include "host/frames.h"
 #include "host/usercopy.h"
 #include "host/console.h"
 
 #define SHADOW_PDE_FLAGS	(PTE_PRESENT | PTE_RW | PTE_USER)
-#define SHADOW_PTE_FLAGS	(PTE_PRESENT | PTE_RW | PTE_USER)
+#define LINEAR_PTE_FLAGS	(PTE_PRESENT | PTE_RW | PTE_USER)
+/* The guest PTE flags a shadow PTE keeps: the rest are the host's. */
+#define GUEST_PTE_FLAGS		(PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | PTE_DIRTY)
+#define NO_GPGDIR		0xffffffffu
 
-static uint32_t *shadow_table(struct guest *g, uint32_t va)
+static uint32_t *page_zalloc(struct guest *g)
 {
-	uint32_t *pde = &g->shadow_pgdir[pgd_index(va)];
-	uint32_t pa;
+	uint32_t pa = frame_alloc();
 
-	if (*pde & PTE_PRESENT)
-		return phys_to_virt(pte_frame(*pde));
-	pa = frame_alloc();
 	if (!pa)
 		return NULL;
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
-	*pde = pa | SHADOW_PDE_FLAGS;
 	g->stats.page_tables++;
 	return phys_to_virt(pa);
 }
 
-/* Map guest page pfn at the same virtual address. */
+static void page_free(struct guest *g, uint32_t pa)
+{
+	BUG_ON(frame_free(pa) != 0);
+	g->stats.page_tables--;
+}
+
+/*V:110 A shadow directory's page tables are freed slot by slot: releasing
+ * a slot is how every kind of "forget what you knew" is done, from one
+ * changed page-directory entry to a whole flush. The guest's frames the
+ * tables pointed at are the Launcher's and stay where they are. */
+static void release_slot(struct guest *g, uint32_t *pgdir, uint32_t slot)
+{
+	if (pgdir[slot] & PTE_PRESENT)
+		page_free(g, pte_frame(pgdir[slot]));
+	pgdir[slot] = 0;
+}
+
+static void release_slots(struct guest *g, uint32_t *pgdir, uint32_t from, uint32_t to)
+{
+	for (uint32_t slot = from; slot < to; slot++)
+		release_slot(g, pgdir, slot);
+}
+
+static uint32_t *new_shadow_dir(struct guest *g)
+{
+	uint32_t *pgdir = page_zalloc(g);
+
+	if (pgdir)
+		pgdir[SWITCHER_PGD] = switcher_guest_pde();
+	return pgdir;
+}
+
+static uint32_t *shadow_table(struct guest *g, uint32_t *pgdir, uint32_t va)
+{
+	uint32_t *pde = &pgdir[pgd_index(va)];
+	uint32_t *table;
+
+	if (*pde & PTE_PRESENT)
+		return phys_to_virt(pte_frame(*pde));
+	table = page_zalloc(g);
+	if (table)
+		*pde = virt_to_phys(table) | SHADOW_PDE_FLAGS;
+	return table;
+}
+
+/* The host frame behind guest page pfn (checked < pfn_limit), or 0. */
+static uint32_t host_frame(struct guest *g, uint32_t pfn)
+{
+	return user_frame(g->launcher, g->mem_base + pfn * PAGE_SIZE);
+}
+
+/*V:120 Linear mode, built once at KN_INIT. Every guest frame must already
+ * be a present, writable page of the Launcher's (KN_INIT checked that the
+ * range is user memory; this checks each page), and the Launcher cannot
+ * unmap them while the guest lives (the range is pinned: H:135). */
 static int32_t map_linear(struct guest *g, uint32_t pfn)
 {
-	uint32_t va = pfn * PAGE_SIZE;
-	uint32_t frame = user_frame(g->launcher, g->mem_base + va);
-	uint32_t *table;
+	uint32_t frame = host_frame(g, pfn), *table;
 
 	if (!frame)
 		return -EFAULT;
-	table = shadow_table(g, va);
+	table = shadow_table(g, g->linear_pgdir, pfn * PAGE_SIZE);
 	if (!table)
 		return -ENOMEM;
-	table[pte_index(va)] = frame | SHADOW_PTE_FLAGS;
+	table[pte_index(pfn * PAGE_SIZE)] = frame | LINEAR_PTE_FLAGS;
 	return 0;
 }
 
-/*V:110 Building the linear shadow. Every guest frame must already be a
- * present, writable page of the Launcher's (KN_INIT checked the range is
- * user memory; this checks each page), and the Launcher cannot unmap them
- * while the guest lives (the range is pinned: U:145). */
 int32_t pgtable_init(struct guest *g)
 {
-	uint32_t pa = frame_alloc();
 	int32_t err = 0;
 
-	if (!pa)
+	for (uint32_t i = 0; i < SHADOW_DIRS; i++)
+		g->shadows[i].gpgdir = NO_GPGDIR;
+	g->linear_pgdir = new_shadow_dir(g);
+	if (!g->linear_pgdir)
 		return -ENOMEM;
-	g->shadow_pgdir = phys_to_virt(pa);
-	memset(g->shadow_pgdir, 0, PAGE_SIZE);
-	g->stats.page_tables = 1;
 	for (uint32_t pfn = 0; pfn < g->pfn_limit && !err; pfn++)
 		err = map_linear(g, pfn);
-	g->shadow_pgdir[SWITCHER_PGD] = switcher_guest_pde();
 	if (err)
 		pgtable_destroy(g);
 	return err;
 }
 
-/* Frees the shadow's tables and directory, never the guest's frames:
- * those belong to the Launcher. */
+static void destroy_dir(struct guest *g, uint32_t **pgdir)
+{
+	if (!*pgdir)
+		return;
+	release_slots(g, *pgdir, 0, SWITCHER_PGD);
+	page_free(g, virt_to_phys(*pgdir));
+	*pgdir = NULL;
+}
+
 void pgtable_destroy(struct guest *g)
 {
-	if (!g->shadow_pgdir)
-		return;
-	for (uint32_t slot = 0; slot < SWITCHER_PGD; slot++)
-		if (g->shadow_pgdir[slot] & PTE_PRESENT)
-			BUG_ON(frame_free(pte_frame(g->shadow_pgdir[slot])) != 0);
-	BUG_ON(frame_free(virt_to_phys(g->shadow_pgdir)) != 0);
-	g->shadow_pgdir = NULL;
-	g->stats.page_tables = 0;
+	destroy_dir(g, &g->linear_pgdir);
+	for (uint32_t i = 0; i < SHADOW_DIRS; i++) {
+		destroy_dir(g, &g->shadows[i].pgdir);
+		g->shadows[i].gpgdir = NO_GPGDIR;
+	}
 }
 
 uint32_t pgtable_cr3(struct guest *g)
 {
-	return virt_to_phys(g->shadow_pgdir);
+	if (g->linear_pgdir)
+		return virt_to_phys(g->linear_pgdir);
+	return virt_to_phys(g->shadows[g->shadow_now].pgdir);
 }
 
-/* A page fault the shadow could fix without the guest knowing. The linear
- * map is complete from the start, so every fault is the guest's own. */
-bool demand_page(struct guest *g, uint32_t vaddr, uint32_t errcode)
+/*V:130 Walking the guest's own tables, as the CPU would, with the host's
+ * checks at each step. A guest's page-directory entry must point at a
+ * page table inside its memory and may not be a 4 MiB page (the shadows
+ * have only 4 KiB pages); a page-table entry must name a frame below
+ * pfn_limit. Any of those is not a fault the guest could handle but a
+ * broken promise: the guest is killed, naming the address. Nothing at or
+ * above the Switcher's slot is the guest's to map. */
+struct walk {
+	uint32_t pde_gpa, pde, pte_gpa, pte;
+};
+
+static bool walk_guest(struct guest *g, uint32_t va, struct walk *w)
 {
-	(void)g, (void)vaddr, (void)errcode;
+	uint32_t gpgdir = g->shadows[g->shadow_now].gpgdir;
+
+	if (va >= SWITCHER_ADDR)
+		return false;
+	w->pde_gpa = gpgdir + pgd_index(va) * 4;
+	w->pde = guest_read_u32(g, w->pde_gpa);
+	if (!(w->pde & PTE_PRESENT))
+		return false;
+	if (w->pde & PTE_PSE) {
+		kill_guest(g, "page directory entry for 0x%x is a 4 MiB page", va);
+		return false;
+	}
+	if (pte_frame(w->pde) >= guest_limit(g)) {
+		kill_guest(g, "page table for 0x%x at 0x%x is beyond pfn_limit", va,
+			   pte_frame(w->pde));
+		return false;
+	}
+	w->pte_gpa = pte_frame(w->pde) + pte_index(va) * 4;
+	w->pte = guest_read_u32(g, w->pte_gpa);
+	return (w->pte & PTE_PRESENT) && !g->dead;
+}
+
+static bool pte_frame_ok(struct guest *g, uint32_t va, uint32_t pte)
+{
+	if (pte_frame(pte) < guest_limit(g))
+		return true;
+	kill_guest(g, "page 0x%x maps frame 0x%x, beyond pfn_limit", va, pte_frame(pte));
 	return false;
 }
 
+/* May an access of this kind go through both levels? */
+static bool access_allowed(const struct walk *w, uint32_t errcode)
+{
+	uint32_t both = w->pde & w->pte;
+
+	if ((errcode & PF_WRITE) && !(both & PTE_RW))
+		return false;
+	return !(errcode & PF_USER) || (both & PTE_USER);
+}
+
+/*V:140 The accessed and dirty bits are the guest's to read, and later
+ * work (dirty-page scanning, snapshots, migration) trusts them, so the
+ * host keeps them truthful: any access sets accessed, a write sets dirty,
+ * and a page is mapped writable in the shadow only once its guest PTE is
+ * dirty. A read therefore maps the page read-only; the first write faults
+ * again, and that fault sets dirty. */
+static void mark_accessed(struct guest *g, struct walk *w, bool write)
+{
+	uint32_t pte = w->pte | PTE_ACCESSED | (write ? PTE_DIRTY : 0);
+
+	if (!(w->pde & PTE_ACCESSED)) {
+		w->pde |= PTE_ACCESSED;
+		guest_write_u32(g, w->pde_gpa, w->pde);
+	}
+	if (pte != w->pte) {
+		w->pte = pte;
+		guest_write_u32(g, w->pte_gpa, pte);
+	}
+}
+
+static uint32_t shadow_pte(struct guest *g, const struct walk *w)
+{
+	uint32_t flags = w->pte & w->pde & GUEST_PTE_FLAGS;
+	uint32_t frame = host_frame(g, pte_frame(w->pte) / PAGE_SIZE);
+
+	if (!(w->pte & PTE_DIRTY))
+		flags &= ~PTE_RW;
+	flags |= w->pte & (PTE_ACCESSED | PTE_DIRTY);
+	return frame ? frame | flags : 0;
+}
+
+/*V:150 demand_page: a guest page fault the shadow can fix without the
+ * guest knowing. If the guest's own tables allow the access, the host
+ * updates their accessed and dirty bits, installs the shadow entry and
+ * lets the guest retry; otherwise the fault is the guest's (H:230). */
+static bool fill_shadow(struct guest *g, uint32_t va, uint32_t errcode)
+{
+	struct walk w;
+	uint32_t *table, spte;
+
+	if (!walk_guest(g, va, &w) || !access_allowed(&w, errcode) ||
+	    !pte_frame_ok(g, va, w.pte))
+		return false;
+	mark_accessed(g, &w, errcode & PF_WRITE);
+	table = shadow_table(g, g->shadows[g->shadow_now].pgdir, va);
+	spte = shadow_pte(g, &w);
+	if (!table || !spte) {
+		kill_guest(g, "out of host memory for shadow page tables");
+		return false;
+	}
+	table[pte_index(va)] = spte;
+	return true;
+}
+
+bool demand_page(struct guest *g, uint32_t vaddr, uint32_t errcode)
+{
+	return !g->linear_pgdir && fill_shadow(g, vaddr, errcode);
+}
+
+/* The host's own accesses to guest-virtual memory (interrupt frames,
+ * instruction bytes) go through the guest's tables too, at ring 1's
+ * privilege, and count as accesses. */
 bool guest_virt_to_phys(struct guest *g, uint32_t vaddr, bool write, uint32_t *gpa)
 {
-	(void)write;
-	if (vaddr >= guest_limit(g))
+	struct walk w;
+
+	if (g->linear_pgdir) {
+		*gpa = vaddr;
+		return vaddr < guest_limit(g);
+	}
+	if (!walk_guest(g, vaddr, &w) || !access_allowed(&w, write ? PF_WRITE : 0) ||
+	    !pte_frame_ok(g, vaddr, w.pte))
 		return false;
-	*gpa = vaddr;
+	mark_accessed(g, &w, write);
+	*gpa = pte_frame(w.pte) | (vaddr & ~PAGE_MASK);
 	return true;
+}
+
+/*V:160 The cache of shadow directories. Switching among a guest's
+ * processes must not rebuild everything, so the last SHADOW_DIRS guest
+ * directories keep their shadows, keyed by the guest-physical address of
+ * the guest's directory. A new one takes a free slot or evicts the next
+ * victim in turn, which bounds what one guest's address spaces can cost
+ * the host: SHADOW_DIRS directories and their page tables. */
+static int32_t find_shadow(struct guest *g, uint32_t gpgdir)
+{
+	for (uint32_t i = 0; i < SHADOW_DIRS; i++)
+		if (g->shadows[i].gpgdir == gpgdir)
+			return (int32_t)i;
+	return -1;
+}
+
+static uint32_t evict_shadow(struct guest *g, uint32_t gpgdir)
+{
+	uint32_t i = g->shadow_victim;
+	struct shadow_dir *s = &g->shadows[i];
+
+	g->shadow_victim = (i + 1) % SHADOW_DIRS;
+	if (s->pgdir)
+		release_slots(g, s->pgdir, 0, SWITCHER_PGD);
+	else
+		s->pgdir = new_shadow_dir(g);
+	s->gpgdir = s->pgdir ? gpgdir : NO_GPGDIR;
+	return i;
+}
+
+/* KH_NEW_PGTABLE, once its argument is checked: leave linear mode if
+ * still in it, then run on this directory's shadow. */
+void pgtable_switch(struct guest *g, uint32_t gpgdir)
+{
+	int32_t found = find_shadow(g, gpgdir);
+
+	if (g->linear_pgdir)
+		destroy_dir(g, &g->linear_pgdir);
+	if (found < 0)
+		found = (int32_t)evict_shadow(g, gpgdir);
+	if (!g->shadows[found].pgdir) {
+		kill_guest(g, "out of host memory for shadow page tables");
+		return;
+	}
+	g->shadow_now = (uint32_t)found;
+	g->kernel_slot = pgd_index(g->kernel_address ? g->kernel_address : SWITCHER_ADDR);
+}
+
+/*V:170 The guest's changes. A guest changes its own tables freely but
+ * must tell the host (KH_SET_PTE, KH_SET_PDE) or flush (KH_FLUSH_TLB), just
+ * as native code must invalidate the TLB. The host forgets the shadow
+ * entry and lets the next access fault it back in. A kernel address (at
+ * or above kennel_data.kernel_address) is mapped the same in every
+ * address space, so a change there reaches every cached shadow. */
+static bool applies_to(struct guest *g, uint32_t i, uint32_t gpgdir, uint32_t slot)
+{
+	return g->shadows[i].pgdir &&
+	       (g->shadows[i].gpgdir == gpgdir || slot >= g->kernel_slot);
+}
+
+void pgtable_set_pte(struct guest *g, uint32_t gpgdir, uint32_t va)
+{
+	uint32_t slot = pgd_index(va);
+
+	for (uint32_t i = 0; i < SHADOW_DIRS; i++) {
+		uint32_t *pgdir = g->shadows[i].pgdir;
+
+		if (applies_to(g, i, gpgdir, slot) && (pgdir[slot] & PTE_PRESENT))
+			((uint32_t *)phys_to_virt(pte_frame(pgdir[slot])))[pte_index(va)] = 0;
+	}
+}
+
+void pgtable_set_pde(struct guest *g, uint32_t gpgdir, uint32_t slot)
+{
+	for (uint32_t i = 0; i < SHADOW_DIRS; i++)
+		if (applies_to(g, i, gpgdir, slot))
+			release_slot(g, g->shadows[i].pgdir, slot);
+}
+
+/* KH_FLUSH_TLB: 0 forgets the current address space's user half, 1
+ * everything in every cached shadow. */
+void pgtable_flush(struct guest *g, bool all)
+{
+	for (uint32_t i = 0; i < SHADOW_DIRS; i++) {
+		uint32_t *pgdir = g->shadows[i].pgdir;
+
+		if (pgdir && all)
+			release_slots(g, pgdir, 0, SWITCHER_PGD);
+		else if (pgdir && i == g->shadow_now)
+			release_slots(g, pgdir, 0, g->kernel_slot);
+	}
+}
+
+/*V:180 Direct traps (H:560) let the CPU push a frame on the guest's
+ * kernel stack with no host in between, so that stack must be in the
+ * shadow before the guest runs: the host faults it in, as a write. If
+ * the guest's stack is not mapped at all, there is nothing to pin, and
+ * the first trap onto it faults to the host like any other. */
+void pgtable_pin_stack(struct guest *g)
+{
+	uint32_t va = g->stack_esp - 4, *pgdir, *table;
+
+	if (g->linear_pgdir || !g->stack_ss)
+		return;
+	pgdir = g->shadows[g->shadow_now].pgdir;
+	if (pgdir[pgd_index(va)] & PTE_PRESENT) {
+		table = phys_to_virt(pte_frame(pgdir[pgd_index(va)]));
+		if ((table[pte_index(va)] & (PTE_PRESENT | PTE_RW)) == (PTE_PRESENT | PTE_RW))
+			return;
+	}
+	fill_shadow(g, va, PF_WRITE);
 }

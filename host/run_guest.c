@@ -66,6 +66,7 @@ static void enter_guest(struct guest *g)
 	}
 	g->regs->eflags = guest_eflags(g->regs->eflags);
 	update_guest_time(g);
+	pgtable_pin_stack(g);
 	irq_disable();
 	fpu_before_entry(g);
 	switcher_run(g, pgtable_cr3(g));

@@ -115,6 +115,34 @@ uint32_t guest_stub_dpl(const struct guest *g, uint32_t vector)
 	return gate_present(g->idt[vector]) ? (g->idt[vector].hi >> 13) & 3 : 0;
 }
 
+/*H:435 Direct traps (issue: system calls without the host). A guest's
+ * system-call vector can go straight from its ring 3 to its ring-1
+ * handler: the CPU's IDT gets the guest's handler itself, with GUEST_CS,
+ * DPL 3, so the CPU switches to the ring-1 stack in the TSS (esp1/ss1,
+ * from KH_SET_STACK) and never leaves the guest. Only a trap gate will
+ * do: an interrupt gate would clear the real IF in ring 1 and keep the
+ * host's own interrupts out. The vector may be none the host needs:
+ * not an exception, not a host interrupt, not the hypercall vector. */
+const char *syscall_vector_problem(uint32_t vector)
+{
+	if (vector == 0)
+		return NULL;
+	if (vector < 32 || vector >= IDT_ENTRIES)
+		return "must be between 32 and 255";
+	if (vector == KH_TRAP_VECTOR || (vector >= VEC_IRQ0 && vector < VEC_IRQ0 + VEC_IRQ_COUNT))
+		return "belongs to the host";
+	return NULL;
+}
+
+bool direct_trap(const struct guest *g, uint32_t vector)
+{
+	struct desc gate = g->idt[vector];
+
+	return g->syscall_vector && vector == g->syscall_vector && g->stack_ss &&
+	       gate_present(gate) && gate_type(gate) == GATE_TRAP &&
+	       ((gate.hi >> 13) & 3) == 3;
+}
+
 /*H:440 Before every entry the host checks the selectors it is about to
  * load, because a guest can change a GDT slot under a selector it already
  * holds, and a Launcher can set any registers it likes (KN_SET_REGS). If

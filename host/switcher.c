@@ -87,7 +87,8 @@ uint32_t switcher_guest_pde(void)
  * guest's checked copy with the host-owned slots put back: ring-0 code and
  * data for the Switcher, and the TSS. Every IDT gate leads to a Switcher
  * stub at ring 0; its DPL says only which rings may reach it with "int"
- * (host/segments.c decides). They are copied only when another guest ran
+ * (host/segments.c decides), except a direct trap's (H:435), which
+ * leads straight to the guest's own handler. They are copied only when another guest ran
  * in between or g changed its tables. */
 static void load_gdt_copy(const struct guest *g)
 {
@@ -106,6 +107,9 @@ static void load_idt_copy(const struct guest *g)
 	for (uint32_t v = 0; v < IDT_ENTRIES; v++)
 		state->guest_idt[v] = gate_make(switcher_exit_stubs[v], KERNEL_CS,
 						GATE_INTERRUPT, guest_stub_dpl(g, v));
+	if (direct_trap(g, g->syscall_vector))
+		state->guest_idt[g->syscall_vector] =
+			gate_make(gate_offset(g->idt[g->syscall_vector]), GUEST_CS, GATE_TRAP, 3);
 }
 
 static void load_guest_tables(struct guest *g)
@@ -149,6 +153,8 @@ void switcher_run(struct guest *g, uint32_t shadow_cr3)
 	uint32_t cr3 = shadow_cr3;
 
 	load_guest_tables(g);
+	state->guest_tss.ss1 = g->stack_ss;
+	state->guest_tss.esp1 = g->stack_esp;
 	point_regs_page(g);
 	g->regs->trapnum = SWITCHER_NO_TRAP;
 	asm volatile("pushf\n\tlcall *%[entry]"

@@ -25,7 +25,7 @@ void uspace_destroy(struct process *p);
  * -EINVAL, -ENOMEM, -EINTR (killed while mapping). */
 int32_t uspace_mmap(struct process *p, uint32_t len);
 /* True if [va, va+len) of p holds a guest's memory: /dev/kennel pins it
- * (host/kennel_dev.c, U:145). */
+ * (host/kennel_dev.c, H:135). */
 bool uspace_pinned(struct process *p, uint32_t va, uint32_t len);
 /* SYS_MUNMAP: 0, -EINVAL, or -EBUSY for a guest's memory. */
 int32_t uspace_munmap(struct process *p, uint32_t va, uint32_t len);
