@@ -49,7 +49,7 @@ static void hc_init(struct guest *g, const struct kh_args *a)
 	g->descriptors_changed = true;
 	g->async_next = 0;
 	guest_write_u32(g, DATA_FIELD(g, reserve_mem), 0u - SWITCHER_ADDR);
-	guest_write_u32(g, DATA_FIELD(g, tsc_khz), 0);
+	guest_write_u32(g, DATA_FIELD(g, tsc_khz), timer_tsc_khz());
 	g->time_written = ~0ull;
 }
 

@@ -88,6 +88,7 @@ void kernel_main(uint32_t magic, uint32_t mbi_pa)
 	serial_enable_interrupts();	/* IRQ 4: queued output, buffered input */
 	irq_enable();
 	selftest_timer();		/* prove the tick is alive */
+	timer_calibrate_tsc();		/* and time the TSC against it */
 	selftest_fault(options.fault);	/* fault=...: provoke one on purpose */
 	if (options.echo)
 		selftest_echo();	/* console=echo: prove input works */

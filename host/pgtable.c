@@ -379,7 +379,7 @@ void pgtable_pin_stack(struct guest *g)
 {
 	uint32_t va = g->stack_esp - 4, *pgdir, *table;
 
-	if (g->linear_pgdir || !g->stack_ss)
+	if (g->linear_pgdir || !direct_trap(g, g->syscall_vector))
 		return;
 	pgdir = g->shadows[g->shadow_now].pgdir;
 	if (pgdir[pgd_index(va)] & PTE_PRESENT) {

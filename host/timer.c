@@ -5,9 +5,11 @@
  * is the host's only sense of time and its only way to take the CPU back
  * from a program or a guest that never yields. */
 #include "arch/x86/io.h"
+#include "arch/x86/cpu.h"
 #include "host/timer.h"
 #include "host/trap.h"
 #include "host/pic.h"
+#include "host/console.h"
 
 #define PIT_CH0		0x40
 #define PIT_CMD		0x43
@@ -44,4 +46,31 @@ uint64_t timer_ticks(void)
 uint64_t timer_ms(void)
 {
 	return ticks * (1000 / TIMER_HZ);
+}
+
+/*B:075 The time-stamp counter's rate, measured against the PIT once at
+ * boot, so that a guest can read the time cheaply: rdtsc, scaled by
+ * kennel_data.tsc_khz, between the host's updates of time_ns (H:370).
+ * Five ticks, starting on a tick's edge, are plenty for kHz. */
+#define CALIBRATE_TICKS 5
+
+static uint32_t tsc_khz;
+
+void timer_calibrate_tsc(void)
+{
+	uint64_t t0, start = timer_ticks();
+
+	while (timer_ticks() == start)
+		cpu_idle();
+	start = timer_ticks();
+	t0 = rdtsc();
+	while (timer_ticks() - start < CALIBRATE_TICKS)
+		cpu_idle();
+	tsc_khz = (uint32_t)((rdtsc() - t0) / (CALIBRATE_TICKS * 1000 / TIMER_HZ));
+	kprintf("tsc: %u kHz\n", tsc_khz);
+}
+
+uint32_t timer_tsc_khz(void)
+{
+	return tsc_khz;
 }
