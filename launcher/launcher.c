@@ -1,0 +1,159 @@
+/*L:030 launcher/launcher.c: the Launcher's first line.
+ *
+ * The hypervisor runs guests, but it does not start them: a Launcher does.
+ * It is an ordinary ring-3 host program (the host starts it with
+ * run=/bin/launcher,/guests/x.elf), and it owns one guest from the first
+ * byte of its memory to its last words. In order, it
+ *
+ *   1. reads its command line (options.c),
+ *   2. decides which devices the guest gets (devices.c, console.c),
+ *   3. lays out and maps the guest's memory: RAM, then a device page and
+ *      the devices' queues above it (layout.c), all in one mmap,
+ *   4. loads the guest kernel from its ELF file (loader.c),
+ *   5. writes the boot information and the device page (layout.c),
+ *   6. hands the guest to the host with /dev/kennel and serves it until
+ *      it stops: its console writes, its queue kicks, console input, and
+ *      its end (run.c), and
+ *   7. exits with a status that says how the guest ended (launcher.h).
+ *
+ * main below is that list, one line per step. The Launcher trusts nothing
+ * the guest wrote: every address and length it takes from guest memory is
+ * checked before use (guest_mem.h, virtqueue.c). Next: what all the parts
+ * share, launcher/launcher.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <kennel.h>
+#include "launcher/launcher.h"
+#include "launcher/layout.h"
+#include "launcher/loader.h"
+#include "launcher/options.h"
+
+static struct launch_options opts;
+static struct guest guest;
+
+static int read_command_line(int argc, char **argv, struct launch_options *o)
+{
+	char why[192];
+
+	if (options_parse(argc, argv, o, why, sizeof(why)) == 0)
+		return 0;
+	fprintf(stderr, "launcher: %s\n%s\n", why, LAUNCHER_USAGE);
+	return -1;
+}
+
+static void print_guest_line(void *ctx, const char *line, size_t len)
+{
+	(void)ctx;
+	(void)len;
+	fputs(line, stdout);
+}
+
+static int map_memory(struct guest *g, uint32_t ram_bytes)
+{
+	uint32_t pfn_limit = layout_rings(&g->page, ram_bytes);
+	void *base = mmap((size_t)pfn_limit * GUEST_PAGE);
+
+	if (base == MAP_FAILED) {
+		fprintf(stderr, "launcher: cannot map %u KiB of guest memory: %s\n",
+			pfn_limit * (GUEST_PAGE / 1024), strerror(errno));
+		return -1;
+	}
+	g->ram_bytes = ram_bytes;
+	g->mem = (struct guest_mem){ .base = base, .size = pfn_limit * GUEST_PAGE };
+	return 0;
+}
+
+/* NULL if the whole file was read, else what went wrong. */
+static const char *read_all(int fd, uint8_t *buf, uint32_t size)
+{
+	for (uint32_t done = 0; done < size;) {
+		ssize_t n = read(fd, buf + done, size - done);
+
+		if (n < 0)
+			return strerror(errno);
+		if (n == 0)
+			return "shorter than its size";
+		done += (uint32_t)n;
+	}
+	return NULL;
+}
+
+static void *file_error(const char *path, const char *why, int fd, void *buf)
+{
+	fprintf(stderr, "launcher: %s: %s\n", path, why);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* The whole file, in a buffer to free; NULL (and a message) if not. */
+static void *read_file(const char *path, uint32_t *size)
+{
+	int fd = open(path, O_RDONLY);
+	struct k_stat st;
+	const char *why;
+	uint8_t *buf;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return file_error(path, strerror(errno), fd, NULL);
+	if (st.type != K_TYPE_FILE)
+		return file_error(path, "not a file", fd, NULL);
+	if (!(buf = malloc(st.size ? st.size : 1)))
+		return file_error(path, "too big to read into memory", fd, NULL);
+	if ((why = read_all(fd, buf, st.size)))
+		return file_error(path, why, fd, buf);
+	close(fd);
+	*size = st.size;
+	return buf;
+}
+
+static int load_kernel(struct guest *g, const char *path)
+{
+	char why[192];
+	uint32_t size = 0;
+	void *file;
+	int err;
+
+	if (!(file = read_file(path, &size)))
+		return -1;
+	err = load_kernel_image(file, size, g->mem.base, g->ram_bytes, &g->entry, why, sizeof(why));
+	if (err)
+		fprintf(stderr, "launcher: %s: %s\n", path, why);
+	free(file);
+	return err;
+}
+
+static int write_boot_pages(struct guest *g, const char *cmdline)
+{
+	char why[128];
+
+	write_boot_info(g->mem.base, g->ram_bytes, g->mem.size / GUEST_PAGE, cmdline);
+	write_device_page(g->mem.base, g->ram_bytes, &g->page);
+	if (attach_queues(g, why, sizeof(why)) == 0)
+		return 0;
+	fprintf(stderr, "launcher: our own device page is wrong: %s\n", why);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	int status;
+
+	if (read_command_line(argc, argv, &opts))
+		return LAUNCHER_EXIT_ERROR;
+	guest.name = opts.name;
+	guest.fd = -1;
+	output_init(&guest.out, opts.name, print_guest_line, NULL);
+	if (console_add(&guest) || map_memory(&guest, opts.mem_bytes) ||
+	    load_kernel(&guest, opts.elf_path) || write_boot_pages(&guest, opts.cmdline))
+		return LAUNCHER_EXIT_ERROR;
+	status = run_guest(&guest);
+	output_flush(&guest.out);
+	if (opts.stats)
+		print_stats(&guest);
+	return status;
+}

@@ -1,0 +1,195 @@
+/*L:080 launcher/loader.c: the ELF checks, then the copy.
+ *
+ * The file's format structures are the host's own (host/elf.h): one
+ * definition of ELF32 for the whole tree. The checks are not the host's,
+ * though. A host program lives in user space at virtual addresses; a guest
+ * kernel lives in guest RAM at physical ones, and must leave the boot-info
+ * page alone. All sums are 64-bit, so no field can wrap around to look
+ * small. Pure logic: tests/unit/test_launcher_loader.c forges one field
+ * at a time and reads the refusals. Next: where everything else goes in
+ * guest memory, launcher/layout.h. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include "arch/x86/hypercall.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "host/elf.h"
+#include "launcher/loader.h"
+
+#define BOOT_INFO_END	(KENNEL_BOOT_INFO_GPA + 0x1000u)
+
+struct segment {
+	unsigned index;			/* among the program headers */
+	uint32_t paddr, memsz, offset, filesz;
+};
+
+struct image {
+	uint32_t count;
+	struct segment segs[ELF_MAX_PHDRS];
+};
+
+static int refuse(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static unsigned long long seg_end(const struct segment *s)
+{
+	return (unsigned long long)s->paddr + s->memsz;
+}
+
+static int check_ident(const uint8_t *ident, char *why, size_t whylen)
+{
+	if (memcmp(ident, "\177ELF", 4) != 0)
+		return refuse(why, whylen, "not an ELF file");
+	if (ident[4] != ELF_CLASS32)
+		return refuse(why, whylen, "not a 32-bit ELF file");
+	if (ident[5] != ELF_DATA_LSB)
+		return refuse(why, whylen, "not a little-endian ELF file");
+	if (ident[6] != ELF_VERSION)
+		return refuse(why, whylen, "unknown ELF version %u", ident[6]);
+	return 0;
+}
+
+static int check_header(const struct elf32_ehdr *h, uint32_t size, char *why, size_t whylen)
+{
+	if (h->version != ELF_VERSION)
+		return refuse(why, whylen, "unknown ELF version %u", h->version);
+	if (h->type != ELF_ET_EXEC)
+		return refuse(why, whylen, "not an executable (ELF type %u)", h->type);
+	if (h->machine != ELF_EM_386)
+		return refuse(why, whylen, "not an i386 program (machine %u)", h->machine);
+	if (h->phentsize != sizeof(struct elf32_phdr))
+		return refuse(why, whylen, "bad program header size %u", h->phentsize);
+	if (h->phnum == 0 || h->phnum > ELF_MAX_PHDRS)
+		return refuse(why, whylen, "bad program header count %u (1 to %u)",
+			      h->phnum, ELF_MAX_PHDRS);
+	if ((uint64_t)h->phoff + (uint64_t)h->phnum * h->phentsize > size)
+		return refuse(why, whylen, "program headers extend beyond the end of the file");
+	return 0;
+}
+
+/*L:085 A segment is checked in the order a reader would worry: are its
+ * file bytes really in the file, does it wrap around the top of the
+ * 32-bit address space, is it in RAM, and does it sit on the boot-info
+ * page. A segment with no memory is legal ELF and is simply not loaded.:*/
+static int check_file_part(const struct segment *s, uint32_t size, char *why, size_t whylen)
+{
+	if (s->filesz > s->memsz)
+		return refuse(why, whylen, "segment %u has more file bytes (0x%x) than memory "
+			      "(0x%x)", s->index, s->filesz, s->memsz);
+	if ((uint64_t)s->offset + s->filesz > size)
+		return refuse(why, whylen, "segment %u's file bytes [0x%x, 0x%llx) extend beyond "
+			      "the end of the file (0x%x bytes)", s->index, s->offset,
+			      (unsigned long long)s->offset + s->filesz, size);
+	return 0;
+}
+
+static int check_placement(const struct segment *s, uint32_t ram_bytes, char *why, size_t whylen)
+{
+	if (seg_end(s) > 0xFFFFFFFFull + 1)
+		return refuse(why, whylen, "segment %u at 0x%08x, 0x%x bytes, wraps around "
+			      "the address space", s->index, s->paddr, s->memsz);
+	if (seg_end(s) > ram_bytes)
+		return refuse(why, whylen, "segment %u [0x%08x, 0x%08llx) is outside guest RAM "
+			      "[0, 0x%08x)", s->index, s->paddr, seg_end(s), ram_bytes);
+	if (s->paddr < BOOT_INFO_END && seg_end(s) > KENNEL_BOOT_INFO_GPA)
+		return refuse(why, whylen, "segment %u [0x%08x, 0x%08llx) overlaps the boot-info "
+			      "page [0x%08x, 0x%08x)", s->index, s->paddr, seg_end(s),
+			      KENNEL_BOOT_INFO_GPA, BOOT_INFO_END);
+	return 0;
+}
+/*:*/
+
+static void read_segment(const uint8_t *file, const struct elf32_ehdr *h, unsigned i,
+			 struct segment *s, uint32_t *type)
+{
+	struct elf32_phdr ph;
+
+	memcpy(&ph, file + h->phoff + i * sizeof(ph), sizeof(ph));
+	*type = ph.type;
+	*s = (struct segment){ .index = i, .paddr = ph.paddr, .memsz = ph.memsz,
+			       .offset = ph.offset, .filesz = ph.filesz };
+}
+
+static int collect_segments(const uint8_t *file, uint32_t size, uint32_t ram_bytes,
+			    const struct elf32_ehdr *h, struct image *img, char *why, size_t whylen)
+{
+	for (unsigned i = 0; i < h->phnum; i++) {
+		struct segment s;
+		uint32_t type;
+
+		read_segment(file, h, i, &s, &type);
+		if (type != ELF_PT_LOAD)
+			continue;
+		if (check_file_part(&s, size, why, whylen))
+			return -1;
+		if (s.memsz == 0)
+			continue;
+		if (check_placement(&s, ram_bytes, why, whylen))
+			return -1;
+		img->segs[img->count++] = s;
+	}
+	return 0;
+}
+
+static bool overlap(const struct segment *a, const struct segment *b)
+{
+	return a->paddr < seg_end(b) && b->paddr < seg_end(a);
+}
+
+static bool inside_a_segment(const struct image *img, uint32_t pa)
+{
+	for (uint32_t i = 0; i < img->count; i++)
+		if (pa >= img->segs[i].paddr && pa < seg_end(&img->segs[i]))
+			return true;
+	return false;
+}
+
+static int check_layout(const struct image *img, uint32_t entry, char *why, size_t whylen)
+{
+	if (img->count == 0)
+		return refuse(why, whylen, "no loadable segment");
+	for (uint32_t i = 0; i < img->count; i++)
+		for (uint32_t j = i + 1; j < img->count; j++)
+			if (overlap(&img->segs[i], &img->segs[j]))
+				return refuse(why, whylen, "segments %u and %u overlap",
+					      img->segs[i].index, img->segs[j].index);
+	if (!inside_a_segment(img, entry))
+		return refuse(why, whylen, "entry point 0x%08x is not inside a loaded segment",
+			      entry);
+	return 0;
+}
+
+static void place_segments(const uint8_t *file, const struct image *img, uint8_t *ram)
+{
+	for (uint32_t i = 0; i < img->count; i++) {
+		const struct segment *s = &img->segs[i];
+
+		memcpy(ram + s->paddr, file + s->offset, s->filesz);
+		memset(ram + s->paddr + s->filesz, 0, s->memsz - s->filesz);
+	}
+}
+
+int load_kernel_image(const void *file, uint32_t size, uint8_t *ram, uint32_t ram_bytes,
+		      uint32_t *entry, char *why, size_t whylen)
+{
+	struct image img = { .count = 0 };
+	struct elf32_ehdr h;
+
+	if (size < sizeof(h))
+		return refuse(why, whylen, "too small to be an ELF file (%u bytes)", size);
+	memcpy(&h, file, sizeof(h));
+	if (check_ident(h.ident, why, whylen) || check_header(&h, size, why, whylen) ||
+	    collect_segments(file, size, ram_bytes, &h, &img, why, whylen) ||
+	    check_layout(&img, h.entry, why, whylen))
+		return -1;
+	place_segments(file, &img, ram);
+	*entry = h.entry;
+	return 0;
+}

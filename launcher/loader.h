@@ -1,0 +1,29 @@
+/*L:070 launcher/loader.h: putting the guest kernel into guest memory.
+ *
+ * The kernel is an ELF32 i386 executable, loaded the way a boot loader
+ * would: each loadable segment at its physical address (p_paddr), its
+ * file bytes first and zeros after them up to its memory size. The guest
+ * starts on a linear map (virtual X is physical X, arch/x86/hypercall.h
+ * H:030), so the entry point is taken as a physical address too, and must
+ * lie inside a loaded segment.
+ *
+ * Every segment must fit in guest RAM, [0, ram_bytes), and keep clear of
+ * the page where the Launcher writes the boot information, [0x1000,
+ * 0x2000): the device page and the rings above RAM are the Launcher's, and
+ * the kernel may not start life on top of them. load_kernel_image checks
+ * everything before it copies a byte, so a refused file leaves memory
+ * untouched; a refusal's reason names the segment, by its index among the
+ * program headers (as readelf numbers them) and its physical range. Next:
+ * launcher/loader.c. */
+#ifndef LAUNCHER_LOADER_H
+#define LAUNCHER_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 0 and *entry, or -1 and why ("segment 1 [0x00100000, 0x01100000) is
+ * outside guest RAM [0, 0x01000000)"). */
+int load_kernel_image(const void *file, uint32_t size, uint8_t *ram, uint32_t ram_bytes,
+		      uint32_t *entry, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,165 @@
+/*L:060 launcher/options.c: reading the command line, and refusing it
+ * politely.
+ *
+ * Sizes are parsed in 64 bits and saturate just above anything sensible,
+ * so a string of digits long enough to overflow is simply "more than the
+ * maximum" rather than a small number in disguise. Pure logic: it only
+ * reads argv, so tests/unit/test_launcher_options.c drives it natively.
+ * Next: the file the command line names, and how it is checked,
+ * launcher/loader.h. */
+#include <stdarg.h>
+#include "lib/format.h"
+#include "lib/string.h"
+#include "launcher/options.h"
+
+#define SIZE_CAP	(1ull << 40)	/* far beyond MEM_MAX; stops overflow */
+
+/* Sizes are printed as (unsigned) with %u: lib/format.c's %z reads an
+ * unsigned int, which is not a size_t in the native unit tests. */
+static int refuse(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static uint64_t saturate(uint64_t v)
+{
+	return v > SIZE_CAP ? SIZE_CAP + 1 : v;
+}
+
+/* The number at *s, moving *s past its digits; -1 if there is none. */
+static int parse_digits(const char **s, uint64_t *value)
+{
+	uint64_t v = 0;
+
+	if (!is_digit(**s))
+		return -1;
+	for (; is_digit(**s); (*s)++)
+		v = saturate(v * 10 + (uint64_t)(**s - '0'));
+	*value = v;
+	return 0;
+}
+
+/* What a suffix multiplies by, or 0 for a bad suffix. */
+static uint64_t suffix_scale(const char *s)
+{
+	if (*s == '\0')
+		return 1;
+	if (s[1] != '\0')
+		return 0;
+	if (*s == 'K' || *s == 'k')
+		return 1u << 10;
+	if (*s == 'M' || *s == 'm')
+		return 1u << 20;
+	return 0;
+}
+
+int parse_mem_size(const char *text, uint32_t *bytes, char *why, size_t whylen)
+{
+	const char *s = text;
+	uint64_t v, scale;
+
+	if (parse_digits(&s, &v) || !(scale = suffix_scale(s)))
+		return refuse(why, whylen, "--mem %s: not a size (bytes, or a number "
+			      "followed by K or M)", text);
+	v = saturate(v * scale);
+	if (v > MEM_MAX)
+		return refuse(why, whylen, "--mem %s: more than the maximum, %uM", text, MEM_MAX >> 20);
+	if (v < MEM_MIN)
+		return refuse(why, whylen, "--mem %s: less than the minimum, %uM", text, MEM_MIN >> 20);
+	if (v % MEM_ALIGN)
+		return refuse(why, whylen, "--mem %s: not a multiple of 4K", text);
+	*bytes = (uint32_t)v;
+	return 0;
+}
+
+static int set_name(struct launch_options *o, const char *name, size_t len,
+		    char *why, size_t whylen)
+{
+	if (len == 0)
+		return refuse(why, whylen, "the guest's name is empty: give one with --name");
+	if (len >= sizeof(o->name))
+		return refuse(why, whylen, "the guest's name (from '%s') is longer than %u "
+			      "characters: give a shorter one with --name", name,
+			      (unsigned)sizeof(o->name) - 1);
+	memcpy(o->name, name, len);
+	o->name[len] = '\0';
+	return 0;
+}
+
+/* /guests/hello.elf is "hello". */
+static int name_after_file(struct launch_options *o, char *why, size_t whylen)
+{
+	const char *slash = strrchr(o->elf_path, '/');
+	const char *base = slash ? slash + 1 : o->elf_path;
+	size_t len = strlen(base);
+
+	if (len >= 4 && strcmp(base + len - 4, ".elf") == 0)
+		len -= 4;
+	return set_name(o, base, len, why, whylen);
+}
+
+static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
+			char *why, size_t whylen)
+{
+	const char *opt = argv[*i];
+
+	if (strcmp(opt, "--stats") == 0) {
+		o->stats = true;
+		return 0;
+	}
+	if (strcmp(opt, "--mem") != 0 && strcmp(opt, "--name") != 0)
+		return refuse(why, whylen, "unknown option '%s'", opt);
+	if (++*i == argc)
+		return refuse(why, whylen, "%s needs a value", opt);
+	if (strcmp(opt, "--mem") == 0)
+		return parse_mem_size(argv[*i], &o->mem_bytes, why, whylen);
+	return set_name(o, argv[*i], strlen(argv[*i]), why, whylen);
+}
+
+/* The n words, joined with spaces, must fit kennel_boot_info.cmdline. */
+static int join_words(int n, char **words, char *cmdline, char *why, size_t whylen)
+{
+	size_t total = n ? (size_t)n - 1 : 0, at = 0;
+
+	for (int i = 0; i < n; i++)
+		total += strlen(words[i]);
+	if (total > KENNEL_CMDLINE_MAX - 1)
+		return refuse(why, whylen, "the guest's command line is %u bytes; the limit "
+			      "is %u", (unsigned)total, KENNEL_CMDLINE_MAX - 1);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(words[i]);
+
+		memcpy(cmdline + at, words[i], len);
+		at += len;
+		cmdline[at++] = ' ';
+	}
+	cmdline[total] = '\0';
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct launch_options *o, char *why, size_t whylen)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->mem_bytes = MEM_DEFAULT;
+	for (i = 1; i < argc && starts_with(argv[i], "--"); i++)
+		if (parse_option(argc, argv, &i, o, why, whylen))
+			return -1;
+	if (i == argc)
+		return refuse(why, whylen, "no guest file given");
+	o->elf_path = argv[i];
+	if (!o->name[0] && name_after_file(o, why, whylen))
+		return -1;
+	return join_words(argc - i - 1, argv + i + 1, o->cmdline, why, whylen);
+}

@@ -1,0 +1,48 @@
+/*L:050 launcher/options.h: the Launcher's command line.
+ *
+ *   launcher [--mem SIZE] [--name NAME] [--stats] GUEST.elf [guest arguments...]
+ *
+ * SIZE is the guest's RAM: bytes, or a number followed by K or M (16M,
+ * 4096K, 1048576); 16M if not given; a multiple of 4K from 1M to 256M.
+ * NAME labels the guest's output; it defaults to the ELF file's name
+ * without its directory and ".elf" (/guests/hello.elf: "hello"). --stats
+ * prints the host's counters for the guest when it stops. The words after
+ * the file become the guest's command line (struct kennel_boot_info),
+ * joined with spaces. The options come first: the first word that does not
+ * start with "--" is the file. (The host's run= option separates words
+ * with commas: run=/bin/launcher,--mem,4M,/guests/x.elf,arg.)
+ *
+ * Anything wrong is refused with a reason that names the option, and the
+ * Launcher prints the reason and the usage line and exits 1. Next:
+ * launcher/options.c. */
+#ifndef LAUNCHER_OPTIONS_H
+#define LAUNCHER_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "arch/x86/hypercall.h"
+#include "launcher/output.h"
+
+#define MEM_DEFAULT	(16u << 20)
+#define MEM_MIN		(1u << 20)
+#define MEM_MAX		(256u << 20)
+#define MEM_ALIGN	4096u
+
+#define LAUNCHER_USAGE \
+	"usage: launcher [--mem SIZE] [--name NAME] [--stats] GUEST.elf [guest arguments...]"
+
+struct launch_options {
+	uint32_t mem_bytes;
+	bool stats;
+	const char *elf_path;		/* argv's own string */
+	char name[OUTPUT_NAME_MAX];
+	char cmdline[KENNEL_CMDLINE_MAX];
+};
+
+/* 0, or -1 and why ("--mem 5000: not a multiple of 4K"). */
+int options_parse(int argc, char **argv, struct launch_options *o, char *why, size_t whylen);
+/* SIZE as --mem takes it: 0 and *bytes, or -1 and why. */
+int parse_mem_size(const char *text, uint32_t *bytes, char *why, size_t whylen);
+
+#endif
