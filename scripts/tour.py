@@ -29,7 +29,7 @@ LETTERS = "".join(letter for letter, _ in CHAPTERS)
 
 C_EXTS = {".c", ".h", ".ld"}
 ASM_EXTS = {".asm", ".inc"}
-HASH_EXTS = {".py", ".sh", ".gdb"}
+HASH_EXTS = {".py", ".sh", ".gdb", ".mk"}
 SKIP_DIRS = {"build", ".git", "docs", "__pycache__", ".pytest_cache"}
 
 #P:060 Tags are checked in two steps. A loose pattern finds anything that
