@@ -5,7 +5,7 @@
 # UndefinedBehaviorSanitizer, and depend on the headers and this file
 # because gcc's -MMD keeps only one source's dependencies per command.
 UNIT_TESTS += test_elf test_usercopy
-UNIT_SRCS_test_elf := host/elf.c lib/format.c lib/string.c
+UNIT_SRCS_test_elf := host/elf.c lib/elf.c lib/format.c lib/string.c
 UNIT_SRCS_test_usercopy :=
 USERLAND_UNIT_TESTS := test_elf test_usercopy
 $(foreach t,$(USERLAND_UNIT_TESTS),$(BUILD)/tests/unit/$(t)): \

@@ -31,37 +31,6 @@ static int refuse(char *why, size_t whylen, const char *fmt, ...)
 	return -ENOEXEC;
 }
 
-static int check_ident(const uint8_t *ident, char *why, size_t whylen)
-{
-	if (memcmp(ident, "\177ELF", 4) != 0)
-		return refuse(why, whylen, "not an ELF file");
-	if (ident[4] != ELF_CLASS32)
-		return refuse(why, whylen, "not a 32-bit ELF file");
-	if (ident[5] != ELF_DATA_LSB)
-		return refuse(why, whylen, "not a little-endian ELF file");
-	if (ident[6] != ELF_VERSION)
-		return refuse(why, whylen, "unknown ELF version %u", ident[6]);
-	return 0;
-}
-
-static int check_header(const struct elf32_ehdr *h, uint32_t size, char *why, size_t whylen)
-{
-	if (h->version != ELF_VERSION)
-		return refuse(why, whylen, "unknown ELF version %u", h->version);
-	if (h->type != ELF_ET_EXEC)
-		return refuse(why, whylen, "not an executable (ELF type %u)", h->type);
-	if (h->machine != ELF_EM_386)
-		return refuse(why, whylen, "not an i386 program (machine %u)", h->machine);
-	if (h->phentsize != sizeof(struct elf32_phdr))
-		return refuse(why, whylen, "bad program header size %u", h->phentsize);
-	if (h->phnum == 0 || h->phnum > ELF_MAX_PHDRS)
-		return refuse(why, whylen, "bad program header count %u (1 to %u)",
-			      h->phnum, ELF_MAX_PHDRS);
-	if ((uint64_t)h->phoff + (uint64_t)h->phnum * h->phentsize > size)
-		return refuse(why, whylen, "program headers extend beyond the file");
-	return 0;
-}
-
 static int check_segment(const struct elf32_phdr *ph, unsigned i, uint32_t size,
 			 char *why, size_t whylen)
 {
@@ -128,7 +97,7 @@ static int collect_segments(const uint8_t *bytes, uint32_t size, const struct el
 		struct elf32_phdr ph;
 		int err;
 
-		memcpy(&ph, bytes + h->phoff + i * sizeof(ph), sizeof(ph));
+		elf_read_phdr(bytes, h, i, &ph);
 		if (ph.type != ELF_PT_LOAD)
 			continue;
 		if ((err = check_segment(&ph, i, size, why, whylen)))
@@ -146,10 +115,7 @@ int elf_check(const void *file, uint32_t size, struct elf_image *img, char *why,
 	int err;
 
 	memset(img, 0, sizeof(*img));
-	if (size < sizeof(h))
-		return refuse(why, whylen, "too small to be an ELF file (%u bytes)", size);
-	memcpy(&h, file, sizeof(h));
-	if ((err = check_ident(h.ident, why, whylen)) || (err = check_header(&h, size, why, whylen)))
+	if ((err = elf_read_header(file, size, &h, why, whylen)))
 		return err;
 	img->entry = h.entry;
 	if ((err = collect_segments(file, size, &h, img, phdr_index, why, whylen)))

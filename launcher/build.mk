@@ -29,7 +29,7 @@ $(LAUNCHER): $(LAUNCHER_OBJS) $(LAUNCHER_LIBC) user/user.ld
 EXTRA_TARGETS += $(LAUNCHER)
 ISO_MODULES += $(LAUNCHER):/bin/launcher
 
-LAUNCHER_PURE := lib/format.c lib/string.c
+LAUNCHER_PURE := lib/elf.c lib/format.c lib/string.c
 UNIT_SRCS_test_launcher_options := launcher/options.c $(LAUNCHER_PURE)
 UNIT_SRCS_test_launcher_loader := launcher/loader.c $(LAUNCHER_PURE)
 UNIT_SRCS_test_launcher_layout := launcher/layout.c launcher/devices.c launcher/virtqueue.c \
@@ -42,4 +42,4 @@ UNIT_TESTS += $(LAUNCHER_UNIT_TESTS)
 $(foreach t,$(LAUNCHER_UNIT_TESTS),$(BUILD)/tests/unit/$(t)): \
 	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
 $(foreach t,$(LAUNCHER_UNIT_TESTS),$(eval $(BUILD)/tests/unit/$(t): $(UNIT_SRCS_$(t)) \
-	$(wildcard launcher/*.h lib/*.h arch/x86/*.h) host/elf.h launcher/build.mk))
+	$(wildcard launcher/*.h lib/*.h arch/x86/*.h) launcher/build.mk))

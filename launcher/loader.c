@@ -1,8 +1,8 @@
 /*L:080 launcher/loader.c: the ELF checks, then the copy.
  *
- * The file's format structures are the host's own (host/elf.h): one
- * definition of ELF32 for the whole tree. The checks are not the host's,
- * though. A host program lives in user space at virtual addresses; a guest
+ * The file header is checked as every loader in the tree checks it
+ * (lib/elf.c); the segments are checked here, because the rules are not
+ * the host's. A host program lives in user space at virtual addresses; a guest
  * kernel lives in guest RAM at physical ones, and must leave the boot-info
  * page alone. All sums are 64-bit, so no field can wrap around to look
  * small. Pure logic: tests/unit/test_launcher_loader.c forges one field
@@ -13,7 +13,7 @@
 #include "arch/x86/hypercall.h"
 #include "lib/format.h"
 #include "lib/string.h"
-#include "host/elf.h"
+#include "lib/elf.h"
 #include "launcher/loader.h"
 
 #define BOOT_INFO_END	(KENNEL_BOOT_INFO_GPA + 0x1000u)
@@ -41,37 +41,6 @@ static int refuse(char *why, size_t whylen, const char *fmt, ...)
 static unsigned long long seg_end(const struct segment *s)
 {
 	return (unsigned long long)s->paddr + s->memsz;
-}
-
-static int check_ident(const uint8_t *ident, char *why, size_t whylen)
-{
-	if (memcmp(ident, "\177ELF", 4) != 0)
-		return refuse(why, whylen, "not an ELF file");
-	if (ident[4] != ELF_CLASS32)
-		return refuse(why, whylen, "not a 32-bit ELF file");
-	if (ident[5] != ELF_DATA_LSB)
-		return refuse(why, whylen, "not a little-endian ELF file");
-	if (ident[6] != ELF_VERSION)
-		return refuse(why, whylen, "unknown ELF version %u", ident[6]);
-	return 0;
-}
-
-static int check_header(const struct elf32_ehdr *h, uint32_t size, char *why, size_t whylen)
-{
-	if (h->version != ELF_VERSION)
-		return refuse(why, whylen, "unknown ELF version %u", h->version);
-	if (h->type != ELF_ET_EXEC)
-		return refuse(why, whylen, "not an executable (ELF type %u)", h->type);
-	if (h->machine != ELF_EM_386)
-		return refuse(why, whylen, "not an i386 program (machine %u)", h->machine);
-	if (h->phentsize != sizeof(struct elf32_phdr))
-		return refuse(why, whylen, "bad program header size %u", h->phentsize);
-	if (h->phnum == 0 || h->phnum > ELF_MAX_PHDRS)
-		return refuse(why, whylen, "bad program header count %u (1 to %u)",
-			      h->phnum, ELF_MAX_PHDRS);
-	if ((uint64_t)h->phoff + (uint64_t)h->phnum * h->phentsize > size)
-		return refuse(why, whylen, "program headers extend beyond the end of the file");
-	return 0;
 }
 
 /*L:085 A segment is checked in the order a reader would worry: are its
@@ -111,7 +80,7 @@ static void read_segment(const uint8_t *file, const struct elf32_ehdr *h, unsign
 {
 	struct elf32_phdr ph;
 
-	memcpy(&ph, file + h->phoff + i * sizeof(ph), sizeof(ph));
+	elf_read_phdr(file, h, i, &ph);
 	*type = ph.type;
 	*s = (struct segment){ .index = i, .paddr = ph.paddr, .memsz = ph.memsz,
 			       .offset = ph.offset, .filesz = ph.filesz };
@@ -182,10 +151,7 @@ int load_kernel_image(const void *file, uint32_t size, uint8_t *ram, uint32_t ra
 	struct image img = { .count = 0 };
 	struct elf32_ehdr h;
 
-	if (size < sizeof(h))
-		return refuse(why, whylen, "too small to be an ELF file (%u bytes)", size);
-	memcpy(&h, file, sizeof(h));
-	if (check_ident(h.ident, why, whylen) || check_header(&h, size, why, whylen) ||
+	if (elf_read_header(file, size, &h, why, whylen) ||
 	    collect_segments(file, size, ram_bytes, &h, &img, why, whylen) ||
 	    check_layout(&img, h.entry, why, whylen))
 		return -1;

@@ -10,7 +10,7 @@
 USER_CFLAGS := -nostdinc -isystem $(shell $(CC) -m32 -print-file-name=include) -Iuser/include
 USER_LIBC_SRCS := $(wildcard user/libc/*.c)
 USER_LIBC_COBJS := $(USER_LIBC_SRCS:%.c=$(BUILD)/%.o)
-USER_LIBC_OBJS := $(USER_LIBC_COBJS) $(BUILD)/lib/string.o $(BUILD)/lib/format.o
+USER_LIBC_OBJS := $(USER_LIBC_COBJS) $(BUILD)/lib/string.o $(BUILD)/lib/format.o $(BUILD)/lib/elf.o
 USER_LIBC := $(BUILD)/user/libc.a
 USER_CRT0 := $(BUILD)/user/libc/crt0.o
 USER_PROGS := $(sort $(notdir $(basename $(wildcard user/bin/*.c))))

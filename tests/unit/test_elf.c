@@ -178,9 +178,9 @@ static void test_phdrs_beyond_file(void **state)
 {
 	(void)state;
 	ehdr()->phoff = FILE_SIZE - 2 * sizeof(struct elf32_phdr);
-	assert_refused("program headers extend beyond the file");
+	assert_refused("program headers extend beyond the end of the file");
 	ehdr()->phoff = 0xFFFFFFF0u;	/* phoff + phnum * 32 wraps in 32 bits */
-	assert_refused("program headers extend beyond the file");
+	assert_refused("program headers extend beyond the end of the file");
 }
 
 static void test_filesz_over_memsz(void **state)
