@@ -32,6 +32,11 @@ static void stts(void)
 	write_cr0(read_cr0() | CR0_TS);
 }
 
+/*M:030 Only the x87 registers travel between guests: no SSE, because the
+ * host leaves CR4.OSFXSR clear, so SSE instructions fault with #UD in
+ * every guest. Supporting SSE means fxsave/fxrstor (a 512-byte, 16-byte
+ * aligned area per guest), setting OSFXSR, and telling guests through
+ * the boot information that they may use it. */
 void fpu_init(void)
 {
 	write_cr0(read_cr0() | CR0_TS | CR0_MP | CR0_NE);

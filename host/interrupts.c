@@ -176,6 +176,13 @@ void raise_irq(struct guest *g, uint32_t irq)
  * halted. */
 static void (*next_tick_hook)(void);
 
+/*M:020 Guest timers are only as fine as the host's tick: 10 ms at
+ * TIMER_HZ 100. A guest asking for 1 ms gets up to 10. lguest used the
+ * host's high-resolution timers; kennel could program the PIT as a
+ * one-shot for the nearest deadline of all guests (and its own tick), or
+ * use the local APIC timer. The guest's clock does not share the problem:
+ * it can interpolate with rdtsc and tsc_khz (H:370). */
+
 void set_guest_timer(struct guest *g, uint32_t usecs)
 {
 	uint64_t ticks = ((uint64_t)usecs * TIMER_HZ + 999999) / 1000000;

@@ -133,6 +133,16 @@ static void point_regs_page(const struct guest *g)
 	invlpg(SWITCHER_REGS_PAGE);
 }
 
+/*M:010 What a guest can see. The state page is read-only to a guest, but
+ * not hidden: ring 1 is "supervisor" to the paging hardware, so a guest
+ * can read the host's saved stack pointer, its CR3 and the addresses of
+ * its GDT and IDT, as an lguest guest could. None of it lets the guest
+ * write anything or reach ring 0, but it does leak where the host's
+ * kernel lives. An exercise: give each guest its own state page and keep
+ * the host's values elsewhere (they could travel in registers the
+ * Switcher pushes on the regs page, at the cost of trusting that page on
+ * the way out). */
+
 /* A guest being destroyed must not be mistaken for the next one that
  * happens to get the same struct address. */
 void switcher_forget(const struct guest *g)
