@@ -7,7 +7,7 @@
 #include "arch/x86/multiboot.h"
 
 #define BOOT_MAX_RANGES		32
-#define BOOT_MAX_MODULES	16
+#define BOOT_MAX_MODULES	64
 #define BOOT_CMDLINE_MAX	1024
 #define BOOT_NAME_MAX		64
 

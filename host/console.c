@@ -16,11 +16,16 @@ void console_write(const char *s, size_t len)
 
 typedef void (*writer_t)(const char *s, size_t len);
 
+/* A message too long for the buffer is cut visibly ("...") and keeps its
+ * newline, so the next message still starts on a line of its own. */
 static int vprint(writer_t write, const char *fmt, va_list ap)
 {
 	char buf[512];
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t fmtlen = strlen(fmt);
 
+	if (n >= (int)sizeof(buf) && fmtlen && fmt[fmtlen - 1] == '\n')
+		strlcpy(buf + sizeof(buf) - 5, "...\n", 5);
 	write(buf, strlen(buf));
 	return n;
 }
