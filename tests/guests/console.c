@@ -18,7 +18,7 @@
  *     queue, its length and the line reversed. Reversed, so that no echo
  *     of the typed text, by anyone, can pass for the guest's answer.
  *
- * Next: T:450, the FPU shared by two guests. */
+ * Next: T:445, the same queues made into an interactive guest. */
 #include "lib/format.h"
 #include "lib/string.h"
 #include "tests/guests/lib/guest.h"
@@ -27,47 +27,21 @@
 #define RX_BUFFER_SIZE	64
 #define LINE_MAX	256
 
-struct queue {
-	uint32_t gpa;
-	uint32_t num;
-	uint32_t irq;
-	volatile struct vring_desc *desc;
-	volatile struct vring_avail *avail;
-	volatile struct vring_used *used;
-	uint16_t seen_used;		/* used entries collected so far */
-};
-
 static struct queue rx, tx;
 static char tx_buffer[LINE_MAX];
 static char rx_buffers[RX_BUFFERS][RX_BUFFER_SIZE];
 static char line[LINE_MAX];
 static uint32_t line_len;
 
-static void queue_init(struct queue *q, const struct kn_queue_info *info, const char *what)
+static void queue_check(const struct queue *q, const char *what)
 {
-	q->gpa = info->gpa;
-	q->num = info->num;
-	q->irq = info->irq;
-	q->desc = (volatile struct vring_desc *)(uintptr_t)q->gpa;
-	q->avail = (volatile struct vring_avail *)(uintptr_t)(q->gpa + vring_avail_offset(q->num));
-	q->used = (volatile struct vring_used *)(uintptr_t)(q->gpa + vring_used_offset(q->num));
-	q->seen_used = q->used->idx;
 	check_eq(q->num, KN_QUEUE_SIZE, what);
 	check(q->irq == 1, "%s: irq %u, want 1", what, q->irq);
 }
 
-static void queue_offer(struct queue *q, uint16_t head)
-{
-	q->avail->ring[q->avail->idx % q->num] = head;
-	compiler_barrier();
-	q->avail->idx++;
-	compiler_barrier();
-	kh_notify(q->gpa);
-}
-
 static bool tx_done(void)
 {
-	return tx.used->idx != tx.seen_used;
+	return queue_has_used(&tx);
 }
 
 static void send_line(const char *text)
@@ -75,29 +49,23 @@ static void send_line(const char *text)
 	uint32_t irqs = irq_count[tx.irq];
 	size_t len = strlcpy(tx_buffer, text, sizeof(tx_buffer));
 
-	tx.desc[0].addr = gpa_of(tx_buffer);
-	tx.desc[0].len = len < sizeof(tx_buffer) ? len : sizeof(tx_buffer) - 1;
-	tx.desc[0].flags = 0;
-	tx.desc[0].next = 0;
+	queue_set_buffer(&tx, 0, tx_buffer, len < sizeof(tx_buffer) ? len : sizeof(tx_buffer) - 1,
+			 false);
 	queue_offer(&tx, 0);
 	halt_until(tx_done);
-	check_eq(tx.used->ring[tx.seen_used % tx.num].id, 0, "id of the used transmit buffer");
-	tx.seen_used++;
+	check_eq(queue_take_used(&tx).id, 0, "id of the used transmit buffer");
 	check(irq_count[tx.irq] > irqs, "no IRQ %u for a used transmit buffer", tx.irq);
 }
 
 static void offer_rx_buffer(uint16_t i)
 {
-	rx.desc[i].addr = gpa_of(rx_buffers[i]);
-	rx.desc[i].len = RX_BUFFER_SIZE;
-	rx.desc[i].flags = VRING_DESC_F_WRITE;
-	rx.desc[i].next = 0;
+	queue_set_buffer(&rx, i, rx_buffers[i], RX_BUFFER_SIZE, true);
 	queue_offer(&rx, i);
 }
 
 static bool rx_used(void)
 {
-	return rx.used->idx != rx.seen_used;
+	return queue_has_used(&rx);
 }
 
 static bool line_complete(void)
@@ -107,10 +75,9 @@ static bool line_complete(void)
 
 static void collect_rx_buffer(void)
 {
-	volatile struct vring_used_elem *e = &rx.used->ring[rx.seen_used % rx.num];
-	uint32_t id = e->id, len = e->len;
+	struct vring_used_elem e = queue_take_used(&rx);
+	uint32_t id = e.id, len = e.len;
 
-	rx.seen_used++;
 	if (!check(id < RX_BUFFERS && len <= RX_BUFFER_SIZE,
 		   "used receive entry: id %u, len %u", id, len))
 		test_finish();
@@ -149,8 +116,10 @@ void test_main(void)
 	if (!console)
 		test_error("no console device in the device page at 0x%x", boot_info.device_page);
 	check_eq(console->num_queues, 2, "the console's number of queues");
-	queue_init(&rx, &console->queues[KN_CONSOLE_RX], "receive queue size");
-	queue_init(&tx, &console->queues[KN_CONSOLE_TX], "transmit queue size");
+	queue_init(&rx, &console->queues[KN_CONSOLE_RX]);
+	queue_init(&tx, &console->queues[KN_CONSOLE_TX]);
+	queue_check(&rx, "receive queue size");
+	queue_check(&tx, "transmit queue size");
 	send_line("tx: the quick brown fox jumps over the lazy dog 0123456789\n");
 	for (uint16_t i = 0; i < RX_BUFFERS; i++)
 		offer_rx_buffer(i);

@@ -95,6 +95,23 @@ uint32_t image_end(void);
  * NULL (also when the page lacks its magic). */
 const struct kn_device *find_device(uint32_t type);
 
+/* A split virtqueue, seen from the guest (lib/vqueue.c, T:398). */
+struct queue {
+	uint32_t gpa;
+	uint32_t num;
+	uint32_t irq;
+	volatile struct vring_desc *desc;
+	volatile struct vring_avail *avail;
+	volatile struct vring_used *used;
+	uint16_t seen_used;		/* used entries collected so far */
+};
+
+void queue_init(struct queue *q, const struct kn_queue_info *info);
+void queue_set_buffer(struct queue *q, uint16_t i, const void *buf, uint32_t len, bool writable);
+void queue_offer(struct queue *q, uint16_t head);
+bool queue_has_used(const struct queue *q);
+struct vring_used_elem queue_take_used(struct queue *q);
+
 /* ---- traps and interrupts (idt.c, catch.c) -------------------------------- */
 
 /* What the entry stubs push below the frame the host built (T:350). The

@@ -1,0 +1,62 @@
+#T:160 test_run.py: the GRUB menu's entries, as a user would boot them.
+#
+# test_boot.py already boots the ISO's default entry through GRUB (the echo
+# guest, make run's path). The other entries are read from the generated
+# build/iso/boot/grub/grub.cfg and booted with QEMU's -kernel and the same
+# host command line, which is also how the README tells users to boot them
+# quickly. The two-guest entry must give each guest its own console focus:
+# a line typed first reaches exactly one guest (whichever joined the focus
+# ring first), and after Ctrl-T the next line reaches exactly the other;
+# each answers with its own prefix, and both power off.
+import pathlib
+import re
+
+from kennel_qemu import EXIT_SUCCESS
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+GRUB_CFG = ROOT / "build" / "iso" / "boot" / "grub" / "grub.cfg"
+MODULES = ["build/launcher/launcher /bin/launcher", "build/tests/guests/echo.elf /guests/echo.elf"]
+CTRL_T = "\x14"
+
+
+def menu_entries():
+    """{title: host command line} from the generated GRUB menu."""
+    text = GRUB_CFG.read_text()
+    found = re.findall(r'menuentry "([^"]*)" \{\n\tmultiboot /boot/kennel.elf ?([^\n]*)\n', text)
+    assert found, "no menu entries in %s: run `make` first" % GRUB_CFG
+    return dict(found)
+
+
+def entry_line(title_start):
+    matches = [line for title, line in menu_entries().items() if title.startswith(title_start)]
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def test_two_echo_guests_each_get_their_typing(qemu):
+    machine = qemu(append=entry_line("kennel: two echo guests"), initrd=MODULES)
+    machine.expect_exact("[left] echo: type a line", timeout=30)
+    machine.expect_exact("[right] echo: type a line", timeout=30)
+    machine.sendline("first line")
+    machine.expect(r"\[(left|right)\] echo: you typed 'first line' \(10 bytes\)")
+    first = machine.match.group(1)
+    second = "right" if first == "left" else "left"
+    machine.send(CTRL_T)
+    machine.expect(r"\[console focus: pid \d+ \(/bin/launcher\)\]")
+    machine.sendline("second line")
+    machine.expect_exact("[%s] echo: you typed 'second line' (11 bytes)" % second)
+    machine.sendline("quit")
+    machine.expect_exact("launcher: guest %s powered off" % second)
+    machine.send(CTRL_T)
+    machine.sendline("quit")
+    machine.expect_exact("launcher: guest %s powered off" % first)
+    assert machine.wait_exit(timeout=30) == EXIT_SUCCESS, machine.tail()
+    answers = [line for line in machine.output.splitlines() if "you typed" in line]
+    assert answers == ["[%s] echo: you typed 'first line' (10 bytes)" % first,
+                       "[%s] echo: you typed 'second line' (11 bytes)" % second], answers
+
+
+def test_host_alone_entry_powers_off(qemu):
+    machine = qemu(append=entry_line("kennel: the host alone"))
+    assert machine.wait_exit(timeout=30) == EXIT_SUCCESS, machine.tail()
+    assert "kennel: nothing left to run" in machine.output
