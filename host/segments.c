@@ -115,7 +115,7 @@ uint32_t guest_stub_dpl(const struct guest *g, uint32_t vector)
 	return gate_present(g->idt[vector]) ? (g->idt[vector].hi >> 13) & 3 : 0;
 }
 
-/*H:435 Direct traps (issue: system calls without the host). A guest's
+/*H:435 Direct traps: system calls that never reach the host. A guest's
  * system-call vector can go straight from its ring 3 to its ring-1
  * handler: the CPU's IDT gets the guest's handler itself, with GUEST_CS,
  * DPL 3, so the CPU switches to the ring-1 stack in the TSS (esp1/ss1,
