@@ -23,7 +23,7 @@
 #define MEM_SIZE	0x10000u
 #define MBI_PA		0x0100u
 #define MODS_PA		0x0400u
-#define MMAP_PA		0x0800u
+#define MMAP_PA		0x1000u
 #define STRINGS_PA	0x2000u
 
 #define GRUB_NAME	"GRUB 2.06-13+deb12u1"
