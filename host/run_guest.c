@@ -94,26 +94,45 @@ static void reflect_page_fault(struct guest *g)
 	deliver_trap(g, VEC_PAGE);
 }
 
+static bool host_irq(uint32_t vector)
+{
+	return vector >= VEC_IRQ0 && vector < VEC_IRQ0 + VEC_IRQ_COUNT;
+}
+
 static void handle_trap(struct guest *g)
 {
 	uint32_t vector = g->regs->trapnum;
 
 	if (vector < KN_STATS_TRAPS)
 		g->stats.traps[vector]++;
-	if (vector == SWITCHER_NO_TRAP)
+	switch (vector) {
+	case SWITCHER_NO_TRAP:
 		kill_guest(g, "fault in the Switcher entering the guest (eip 0x%x)", g->regs->eip);
-	else if (vector == KH_TRAP_VECTOR)
+		break;
+	case KH_TRAP_VECTOR:
 		g->hcall_waiting = true;
-	else if (vector == VEC_PAGE)
+		break;
+	case VEC_PAGE:
 		reflect_page_fault(g);
-	else if (vector == VEC_GP && !emulate_insn(g))
-		deliver_trap(g, VEC_GP);
-	else if (vector == VEC_NO_FPU && !g->virtual_ts)
-		fpu_take(g);
-	else if (vector >= VEC_IRQ0 && vector < VEC_IRQ0 + VEC_IRQ_COUNT)
-		g->stats.host_interrupts++;
-	else if (vector != VEC_GP && vector != VEC_NMI)
-		deliver_trap(g, vector);
+		break;
+	case VEC_GP:
+		if (!emulate_insn(g))
+			deliver_trap(g, VEC_GP);
+		break;
+	case VEC_NO_FPU:
+		if (g->virtual_ts)
+			deliver_trap(g, VEC_NO_FPU);
+		else
+			fpu_take(g);
+		break;
+	case VEC_NMI:
+		break;
+	default:
+		if (host_irq(vector))
+			g->stats.host_interrupts++;
+		else
+			deliver_trap(g, vector);
+	}
 }
 
 /*H:240 The loop. It returns when g->exit_ready says the Launcher has
