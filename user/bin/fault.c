@@ -9,6 +9,9 @@
  *   ud      executes ud2 (invalid opcode)
  *   kernel  writes to 0xC0100000, the host kernel's code (a page fault on
  *           a supervisor page)
+ *   fpu     executes fld1: the host keeps the FPU for guests (H:600), so
+ *           this is device-not-available, and a host program that could
+ *           see a guest's x87 registers is killed instead
  *
  * Each fault is written in assembly so the compiler cannot reason about it.
  * If the program is still alive afterwards, it says so and exits 1. Next:
@@ -44,6 +47,11 @@ static void fault_kernel(void)
 	asm volatile("movl $1, (%0)" : : "r"(0xC0100000) : "memory");
 }
 
+static void fault_fpu(void)
+{
+	asm volatile("fld1\n\tfstp %%st(0)" : : : "memory");
+}
+
 static const struct {
 	const char *name;
 	void (*provoke)(void);
@@ -53,6 +61,7 @@ static const struct {
 	{ "divide", fault_divide },
 	{ "ud", fault_ud },
 	{ "kernel", fault_kernel },
+	{ "fpu", fault_fpu },
 };
 
 int main(int argc, char **argv)
@@ -65,6 +74,6 @@ int main(int argc, char **argv)
 		printf("fault: %s did not fault\n", kinds[i].name);
 		return 1;
 	}
-	fprintf(stderr, "usage: fault page|gp|divide|ud|kernel\n");
+	fprintf(stderr, "usage: fault page|gp|divide|ud|kernel|fpu\n");
 	return 2;
 }
