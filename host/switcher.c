@@ -12,7 +12,10 @@
  * One thing must never happen: a host mapping surviving the switch into a
  * guest's page tables. Loading CR3 flushes every TLB entry except global
  * ones, so the host never turns on global pages (CR4.PGE), and
- * switcher_init checks that. Next: S:160. */
+ * switcher_init checks that. One more door must stay shut: sysenter jumps
+ * from any ring straight to ring 0, at whatever SYSENTER_CS says. The host
+ * never uses it and sets that MSR to 0, which makes sysenter fault with
+ * #GP in guests as in host programs. Next: S:160. */
 #include "arch/x86/cpu.h"
 #include "lib/string.h"
 #include "host/switcher.h"
@@ -64,6 +67,7 @@ void switcher_init(void)
 	uint32_t host_pa, guest_pa, state_pa, text_pa = (uint32_t)(uintptr_t)switcher_text_phys;
 
 	BUG_ON(read_cr4() & CR4_PGE);
+	wrmsr(MSR_SYSENTER_CS, 0);
 	BUG_ON((uintptr_t)switcher_text_size > PAGE_SIZE);
 	host_table = zeroed_page(&host_pa);
 	guest_table = zeroed_page(&guest_pa);

@@ -18,12 +18,11 @@
  * with the error code the CPU gives (vector * 8 + 2). A timer interrupt
  * that arrives while ring 3 spins is delivered there too, and ring 3 goes
  * on afterwards. Next: T:420, the timer. */
+#include "arch/x86/paging.h"
 #include "tests/guests/lib/guest.h"
 
 #define BEYOND_OFFSET	0x123
 #define FAR_ADDRESS	0x80000000u	/* far above any test guest's memory */
-#define PF_WRITE	0x2
-#define PF_USER		0x4
 
 static void check_ring1_frame(const struct outcome *o, const char *what)
 {
@@ -34,6 +33,22 @@ static void check_ring1_frame(const struct outcome *o, const char *what)
 	      what, o->frame.eflags);
 	check(o->irq_enabled == 0, "%s: irq_enabled 0x%x in an interrupt gate's handler",
 	      what, o->irq_enabled);
+}
+
+/* Ring 1 can run the Switcher's first instructions, but their first store
+ * to the state page faults: the page is read-only to the guest. */
+static void check_switcher_is_read_only(void)
+{
+	const uint32_t text = SWITCHER_ADDR, state = text + 2 * PAGE_SIZE;
+	struct outcome o = run_ring1(probe_call, text);
+
+	if (!check(o.trapped, "calling the Switcher's text from ring 1 did not trap"))
+		return;
+	check_eq(o.frame.vector, 14, "vector after calling the Switcher's text");
+	check_eq(o.frame.errcode, PF_PRESENT | PF_WRITE, "error code of the Switcher's store");
+	check_eq(o.cr2, state, "cr2 of the Switcher's store");
+	check(o.frame.eip >= text && o.frame.eip < text + PAGE_SIZE,
+	      "eip 0x%x of the Switcher's store is outside its text", o.frame.eip);
 }
 
 static void check_ring1_faults(void)
@@ -60,6 +75,9 @@ static void check_ring1_faults(void)
 	o = run_ring1(probe_read_cr0, 0);
 	check_trap_code(&o, 13, 0, SITE(probe_read_cr0), "ring-1 mov from cr0");
 	check_ring1_frame(&o, "ring-1 #GP: cs");
+	o = run_ring1(probe_sysenter, 0);
+	check_trap_code(&o, 13, 0, SITE(probe_sysenter), "ring-1 sysenter");
+	check_switcher_is_read_only();
 }
 
 static uint32_t cli_then_look(uint32_t arg)

@@ -184,6 +184,8 @@ PROBE(probe_ud2);
 PROBE(probe_read);
 PROBE(probe_write);
 PROBE(probe_read_cr0);
+PROBE(probe_sysenter);
+PROBE(probe_call);
 PROBE(probe_cli);
 PROBE(probe_sti);
 PROBE(probe_hlt);

@@ -70,6 +70,25 @@ probe_read_cr0_site:
 	mov eax, cr0
 	ret
 
+; sysenter: SYSENTER_CS is 0 on a kennel host (S:150), so #GP(0) in any
+; ring instead of a jump to ring 0.
+	PROBE probe_sysenter
+probe_sysenter:
+probe_sysenter_site:
+	sysenter
+	ret
+
+; A call into the Switcher's text, which a ring-1 guest can see and even
+; execute (ring 1 is "supervisor" to paging, and there is no NX without
+; PAE): its first store is to the read-only state page, a #PF (present,
+; write) with cr2 at the state page. arg = the address to call.
+	PROBE probe_call
+probe_call:
+	mov eax, [esp + 4]
+probe_call_site:
+	call eax
+	ret
+
 ; cli, sti, hlt: emulated in ring 1 (H:550), #GP(0) in ring 3.
 	PROBE probe_cli
 probe_cli:
