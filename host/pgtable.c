@@ -235,14 +235,26 @@ static uint32_t shadow_pte(struct guest *g, const struct walk *w)
 /*V:150 demand_page: a guest page fault the shadow can fix without the
  * guest knowing. If the guest's own tables allow the access, the host
  * updates their accessed and dirty bits, installs the shadow entry and
- * lets the guest retry; otherwise the fault is the guest's (H:230). */
-static bool fill_shadow(struct guest *g, uint32_t va, uint32_t errcode)
+ * lets the guest retry; otherwise the fault is the guest's (H:230), and
+ * its error code must say what the guest's tables say, not the shadow's:
+ * "present" when both of the guest's entries are, even if the shadow had
+ * nothing yet. */
+static void guest_error_code(struct guest *g, bool present)
+{
+	if (present)
+		g->regs->errcode |= PF_PRESENT;
+	else
+		g->regs->errcode &= ~PF_PRESENT;
+}
+
+/* *present: whether both of the guest's entries for va are present. */
+static bool fill_shadow(struct guest *g, uint32_t va, uint32_t errcode, bool *present)
 {
 	struct walk w;
 	uint32_t *table, spte;
 
-	if (!walk_guest(g, va, &w) || !access_allowed(&w, errcode) ||
-	    !pte_frame_ok(g, va, w.pte))
+	*present = walk_guest(g, va, &w);
+	if (!*present || !access_allowed(&w, errcode) || !pte_frame_ok(g, va, w.pte))
 		return false;
 	mark_accessed(g, &w, errcode & PF_WRITE);
 	table = shadow_table(g, g->shadows[g->shadow_now].pgdir, va);
@@ -257,7 +269,14 @@ static bool fill_shadow(struct guest *g, uint32_t va, uint32_t errcode)
 
 bool demand_page(struct guest *g, uint32_t vaddr, uint32_t errcode)
 {
-	return !g->linear_pgdir && fill_shadow(g, vaddr, errcode);
+	bool present;
+
+	if (g->linear_pgdir)
+		return false;
+	if (fill_shadow(g, vaddr, errcode, &present))
+		return true;
+	guest_error_code(g, present);
+	return false;
 }
 
 /* The host's own accesses to guest-virtual memory (interrupt frames,
@@ -378,6 +397,7 @@ void pgtable_flush(struct guest *g, bool all)
 void pgtable_pin_stack(struct guest *g)
 {
 	uint32_t va = g->stack_esp - 4, *pgdir, *table;
+	bool present;
 
 	if (g->linear_pgdir || !direct_trap(g, g->syscall_vector))
 		return;
@@ -387,5 +407,5 @@ void pgtable_pin_stack(struct guest *g)
 		if ((table[pte_index(va)] & (PTE_PRESENT | PTE_RW)) == (PTE_PRESENT | PTE_RW))
 			return;
 	}
-	fill_shadow(g, va, PF_WRITE);
+	fill_shadow(g, va, PF_WRITE, &present);
 }

@@ -35,8 +35,10 @@ def entry_line(title_start):
 
 def test_two_echo_guests_each_get_their_typing(qemu):
     machine = qemu(append=entry_line("kennel: two echo guests"), initrd=MODULES)
-    machine.expect_exact("[left] echo: type a line", timeout=30)
-    machine.expect_exact("[right] echo: type a line", timeout=30)
+    ready = set()
+    while len(ready) < 2:   # the two Launchers start in either order
+        machine.expect(r"\[(left|right)\] echo: type a line", timeout=30)
+        ready.add(machine.match.group(1))
     machine.sendline("first line")
     machine.expect(r"\[(left|right)\] echo: you typed 'first line' \(10 bytes\)")
     first = machine.match.group(1)

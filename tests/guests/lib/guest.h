@@ -24,7 +24,8 @@
  * (T:340), the trap entry and exit (T:350, T:360), catching traps and
  * running code in ring 3 (T:370), virtual interrupts and time (T:380),
  * printing and results (T:390), and the probes, the instructions the
- * tests provoke (T:395). Then the guests, from T:400. */
+ * tests provoke (T:395). Then the guests, from T:400; the paging guests
+ * have a little runtime of their own, address spaces (T:600). */
 #ifndef TESTS_GUESTS_LIB_GUEST_H
 #define TESTS_GUESTS_LIB_GUEST_H
 
@@ -35,6 +36,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/hypercall.h"
+#include "arch/x86/paging.h"
 #include "arch/x86/virtio.h"
 #include "tests/guests/lib/hcall.h"
 
@@ -231,6 +233,43 @@ void halt_until(bool (*cond)(void));
 #define NS_PER_MS	1000000ull
 #define HOST_TICK_NS	(10 * NS_PER_MS)	/* the granularity of guest time */
 
+/* ---- address spaces (paging.c, T:600) -------------------------------------- */
+
+/* The layout of every paging guest's address spaces. Below USER_BASE, the
+ * identity map of the guest's memory (virtual = physical, user-accessible,
+ * so the runtime and its ring-3 trampoline run unchanged); from USER_BASE,
+ * each space's private pages; from KERNEL_BASE (kennel_data.kernel_address)
+ * up, what every space shares: the kernel's supervisor-only view of all
+ * guest memory, and KERNEL_WINDOW, a shared slot with a page table but no
+ * pages, for the tests to map into. */
+#define USER_BASE	0x40000000u
+#define KERNEL_BASE	0xc0000000u
+#define KERNEL_WINDOW	0xf0000000u
+#define USER_PAGE	(PTE_PRESENT | PTE_RW | PTE_USER)
+#define KERNEL_PAGE	(PTE_PRESENT | PTE_RW)
+
+/* Build the shared tables and set kernel_address; still in linear mode. */
+void paging_init(void);
+/* A zeroed page of guest memory: its gpa, which is also its address in the
+ * identity map. ERROR if memory has run out. */
+uint32_t page_alloc(void);
+uint32_t pages_free(void);
+/* A new page directory holding the shared mappings: its gpa. */
+uint32_t space_new(void);
+/* KH_NEW_PGTABLE: run on dir from now on. */
+void space_switch(uint32_t dir);
+uint32_t current_space(void);
+/* dir's entry for va, and the page-table entry for va (giving a private
+ * slot a page table first if it has none). */
+volatile uint32_t *space_pde(uint32_t dir, uint32_t va);
+volatile uint32_t *space_pte(uint32_t dir, uint32_t va);
+/* Set va's entry in dir to gpa | flags and tell the host (KH_SET_PTE). */
+void space_map(uint32_t dir, uint32_t va, uint32_t gpa, uint32_t flags);
+/* Where gpa is in the kernel's shared view (ring 1, once paging is on). */
+volatile uint32_t *kernel_view(uint32_t gpa);
+/* Queue a call in the asynchronous ring; it runs at the next exit. */
+void batch_hcall(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3);
+
 /* ---- inside the runtime only ---------------------------------------------- */
 
 void runtime_start(uint32_t magic, uint32_t boot_info_gpa) __attribute__((noreturn));
@@ -238,6 +277,9 @@ void install_default_gates(void);
 void trap_dispatch(struct trap_frame *f);
 /* If a probe is running, end it with this trap (never returns); else return. */
 void catch_trap(struct trap_frame *f);
+/* Where enter_ring3 starts ring 3 (traps.asm, T:355): eax = fn, [esp] =
+ * arg; calls fn(arg), then raises RING3_EXIT_VECTOR with its result. */
+extern const char ring3_trampoline[];
 
 static inline void compiler_barrier(void)
 {

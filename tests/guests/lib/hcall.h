@@ -89,4 +89,24 @@ static inline void kh_console_write(uint32_t gpa, uint32_t len)
 	hcall(KH_CONSOLE_WRITE, gpa, len, 0, 0);
 }
 
+static inline void kh_new_pgtable(uint32_t dir)
+{
+	hcall(KH_NEW_PGTABLE, dir, 0, 0, 0);
+}
+
+static inline void kh_set_pte(uint32_t dir, uint32_t va, uint32_t pte)
+{
+	hcall(KH_SET_PTE, dir, va, pte, 0);
+}
+
+static inline void kh_set_pde(uint32_t dir, uint32_t index, uint32_t pde)
+{
+	hcall(KH_SET_PDE, dir, index, pde, 0);
+}
+
+static inline void kh_flush_tlb(uint32_t all)
+{
+	hcall(KH_FLUSH_TLB, all, 0, 0, 0);
+}
+
 #endif
