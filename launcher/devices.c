@@ -1,6 +1,6 @@
 /*L:110 launcher/devices.c: the Launcher's device list.
  *
- * A device module (console.c, and later the block device) calls
+ * A device module (console.c, block.c) calls
  * device_add once at start-up with its operations; that takes the next
  * slot of the device page, gives each queue KN_QUEUE_SIZE entries and the
  * device's interrupt (device n raises IRQ n + 1: IRQ 0 is the guest's

@@ -6,7 +6,8 @@
  * byte of its memory to its last words. In order, it
  *
  *   1. reads its command line (options.c),
- *   2. decides which devices the guest gets (devices.c, console.c),
+ *   2. decides which devices the guest gets (devices.c, console.c, and
+ *      with --disk block.c),
  *   3. lays out and maps the guest's memory: RAM, then a device page and
  *      the devices' queues above it (layout.c), all in one mmap,
  *   4. loads the guest kernel from its ELF file (loader.c),
@@ -91,7 +92,7 @@ static void *file_error(const char *path, const char *why, int fd, void *buf)
 }
 
 /* The whole file, in a buffer to free; NULL (and a message) if not. */
-static void *read_file(const char *path, uint32_t *size)
+void *read_file(const char *path, uint32_t *size)
 {
 	int fd = open(path, O_RDONLY);
 	struct k_stat st;
@@ -148,7 +149,8 @@ int main(int argc, char **argv)
 	guest.name = opts.name;
 	guest.fd = -1;
 	output_init(&guest.out, opts.name, print_guest_line, NULL);
-	if (console_add(&guest) || map_memory(&guest, opts.mem_bytes) ||
+	if (console_add(&guest) || (opts.disk_path && block_add(&guest, opts.disk_path)) ||
+	    map_memory(&guest, opts.mem_bytes) ||
 	    load_kernel(&guest, opts.elf_path) || write_boot_pages(&guest, opts.cmdline))
 		return LAUNCHER_EXIT_ERROR;
 	status = run_guest(&guest);

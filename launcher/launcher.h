@@ -3,9 +3,9 @@
  *
  * One Launcher owns one guest, and struct guest is all it knows about it:
  * the guest's memory as mapped here, its devices, and the line buffer its
- * output goes through. Each device is a module (console.c; later a block
- * device) behind a struct device_ops: the run loop does not know what a
- * console is, only that a queue was kicked or input arrived.
+ * output goes through. Each device is a module (console.c, and the block
+ * device, block.c) behind a struct device_ops: the run loop does not know
+ * what a console is, only that a queue was kicked or input arrived.
  *
  * Output formats. Guest output, whether written with KH_CONSOLE_WRITE or
  * through the console device, is printed a line at a time, every line
@@ -21,7 +21,8 @@
  *   launcher: guest NAME: bad console write 0xX len N  exit 3
  *   launcher: guest NAME: unknown shutdown kind N: MESSAGE     exit 3
  *   launcher: WHY, and on the next line the usage      exit 1 (command line)
- *   launcher: FILE: WHY                                exit 1 (cannot load FILE)
+ *   launcher: FILE: WHY                                exit 1 (cannot load FILE,
+ *                                  or the --disk image, block.c)
  *   launcher: cannot map N KiB of guest memory: WHY    exit 1
  *   launcher: /dev/kennel: OP: REASON                  exit 1 (OP: open, KN_INIT,
  *                                  KN_RUN, KN_IRQ; a failed KN_STATS is reported
@@ -100,5 +101,11 @@ int bad_virtqueue(struct guest *g, const char *what);
 
 /* console.c */
 int console_add(struct guest *g);
+
+/* block.c: the --disk device */
+int block_add(struct guest *g, const char *image);
+
+/* launcher.c: a whole file, in a buffer to free; NULL (said) if not. */
+void *read_file(const char *path, uint32_t *size);
 
 #endif

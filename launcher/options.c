@@ -117,12 +117,17 @@ static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
 		o->stats = true;
 		return 0;
 	}
-	if (strcmp(opt, "--mem") != 0 && strcmp(opt, "--name") != 0)
+	if (strcmp(opt, "--mem") != 0 && strcmp(opt, "--name") != 0 &&
+	    strcmp(opt, "--disk") != 0)
 		return refuse(why, whylen, "unknown option '%s'", opt);
 	if (++*i == argc)
 		return refuse(why, whylen, "%s needs a value", opt);
 	if (strcmp(opt, "--mem") == 0)
 		return parse_mem_size(argv[*i], &o->mem_bytes, why, whylen);
+	if (strcmp(opt, "--disk") == 0) {
+		o->disk_path = argv[*i];
+		return 0;
+	}
 	return set_name(o, argv[*i], strlen(argv[*i]), why, whylen);
 }
 

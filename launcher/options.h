@@ -1,11 +1,15 @@
 /*L:050 launcher/options.h: the Launcher's command line.
  *
- *   launcher [--mem SIZE] [--name NAME] [--stats] GUEST.elf [guest arguments...]
+ *   launcher [--mem SIZE] [--name NAME] [--disk IMAGE] [--stats] GUEST.elf
+ *            [guest arguments...]
  *
  * SIZE is the guest's RAM: bytes, or a number followed by K or M (16M,
  * 4096K, 1048576); 16M if not given; a multiple of 4K from 1M to 256M.
  * NAME labels the guest's output; it defaults to the ELF file's name
- * without its directory and ".elf" (/guests/hello.elf: "hello"). --stats
+ * without its directory and ".elf" (/guests/hello.elf: "hello"). --disk
+ * gives the guest a block device holding the file IMAGE (block.c): its
+ * writes go to the Launcher's copy in memory, last until the guest stops,
+ * and never reach the file. --stats
  * prints the host's counters for the guest when it stops. The words after
  * the file become the guest's command line (struct kennel_boot_info),
  * joined with spaces. The options come first: the first word that does not
@@ -30,12 +34,16 @@
 #define MEM_ALIGN	4096u
 
 #define LAUNCHER_USAGE \
-	"usage: launcher [--mem SIZE] [--name NAME] [--stats] GUEST.elf [guest arguments...]"
+	"usage: launcher [--mem SIZE] [--name NAME] [--disk IMAGE] [--stats] GUEST.elf " \
+	"[guest arguments...]\n" \
+	"  --disk IMAGE: a disk for the guest; its writes stay in memory and are lost " \
+	"when it stops"
 
 struct launch_options {
 	uint32_t mem_bytes;
 	bool stats;
 	const char *elf_path;		/* argv's own string */
+	const char *disk_path;		/* argv's own string, or NULL */
 	char name[OUTPUT_NAME_MAX];
 	char cmdline[KENNEL_CMDLINE_MAX];
 };

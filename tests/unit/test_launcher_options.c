@@ -6,10 +6,10 @@
  * sizes that would slip through a 32-bit parser: 4G plus 1M wraps to 1M,
  * and a long enough run of digits wraps to anything. Every refusal's
  * message is read in full, since it is what a person sees. Then the rest
- * of the line: defaults, options in any order, the name taken from the
- * file, names too long or empty, options after the file belonging to the
- * guest, and the guest's command line at exactly its limit and one byte
- * over. Next: the ELF checks, tests/unit/test_launcher_loader.c. */
+ * of the line: defaults, options in any order, --disk and its image, the
+ * name taken from the file, names too long or empty, options after the
+ * file belonging to the guest, and the guest's command line at exactly
+ * its limit and one byte over. Next: the ELF checks, tests/unit/test_launcher_loader.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -127,6 +127,7 @@ static void test_defaults(void **state)
 	assert_string_equal(opts.elf_path, "/guests/hello.elf");
 	assert_ptr_equal(opts.elf_path, argv[1]);
 	assert_string_equal(opts.name, "hello");
+	assert_null(opts.disk_path);
 	assert_string_equal(opts.cmdline, "");
 }
 
@@ -142,6 +143,25 @@ static void test_every_option(void **state)
 	assert_string_equal(opts.name, "web");
 	assert_string_equal(opts.elf_path, "/guests/x.elf");
 	assert_string_equal(opts.cmdline, "root=/dev/kb quiet a");
+}
+
+static void test_disk(void **state)
+{
+	char *argv[] = { "launcher", "--mem", "32M", "--disk", "/guests/disk.img",
+			 "/guests/pup.elf" };
+	char *missing[] = { "launcher", "--disk" };
+	char *after[] = { "launcher", "pup.elf", "--disk", "d.img" };	/* the guest's */
+
+	(void)state;
+	assert_int_equal(parse(ARGC(argv), argv), 0);
+	assert_ptr_equal(opts.disk_path, argv[4]);
+	assert_string_equal(opts.elf_path, "/guests/pup.elf");
+	assert_string_equal(opts.name, "pup");
+	assert_int_equal(parse(ARGC(missing), missing), -1);
+	assert_string_equal(why, "--disk needs a value");
+	assert_int_equal(parse(ARGC(after), after), 0);
+	assert_null(opts.disk_path);
+	assert_string_equal(opts.cmdline, "--disk d.img");
 }
 
 static void test_later_option_wins(void **state)
@@ -320,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_size_not_a_number),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_option),
+		cmocka_unit_test(test_disk),
 		cmocka_unit_test(test_later_option_wins),
 		cmocka_unit_test(test_bad_mem_refuses_the_line),
 		cmocka_unit_test(test_missing_values),

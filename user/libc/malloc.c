@@ -1,28 +1,18 @@
 /*U:590 user/libc/malloc.c: malloc, free, calloc and realloc, one heap per
- * process on top of SYS_MMAP. Arenas are mapped 64 KiB at a time and never
- * returned; a request of 64 KiB or more gets its own mapping, which free
- * unmaps at once, so a program that churns through big buffers does not
- * keep them. A damaged heap (a double free, a pointer malloc never gave
- * out) ends the program with a message rather than letting it go on
- * corrupting memory. Next: the programs themselves, starting with
+ * process on top of the system's pages (user/libc/pages.h: SYS_MMAP on
+ * the host). Arenas are mapped 64 KiB at a time and never returned; a
+ * request of pages_large_bytes() or more (64 KiB on the host) gets its own
+ * mapping, which free unmaps at once, so a program that churns through big
+ * buffers does not keep them. The heap learns that size on its first use,
+ * since it comes from a function. A damaged heap (a double free, a pointer
+ * malloc never gave out) ends the program with a message rather than
+ * letting it go on corrupting memory. Next: the programs themselves, starting with
  * user/bin/hello.c (U:600). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <kennel.h>
 #include "user/libc/heap.h"
-
-static void *map_pages(size_t len)
-{
-	void *p = mmap(len);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void unmap_pages(void *addr, size_t len)
-{
-	munmap(addr, len);
-}
+#include "user/libc/pages.h"
 
 static void heap_damaged(const char *why, const void *ptr)
 {
@@ -31,12 +21,18 @@ static void heap_damaged(const char *why, const void *ptr)
 }
 
 static struct heap heap = {
-	.map = map_pages,
-	.unmap = unmap_pages,
+	.map = pages_map,
+	.unmap = pages_unmap,
 	.corrupt = heap_damaged,
 	.arena_bytes = 64 * 1024,
-	.large_bytes = 64 * 1024,
 };
+
+static struct heap *the_heap(void)
+{
+	if (!heap.large_bytes)
+		heap.large_bytes = pages_large_bytes();
+	return &heap;
+}
 
 static void *check(void *p)
 {
@@ -47,22 +43,22 @@ static void *check(void *p)
 
 void *malloc(size_t size)
 {
-	return check(heap_alloc(&heap, size));
+	return check(heap_alloc(the_heap(), size));
 }
 
 void free(void *ptr)
 {
-	heap_free(&heap, ptr);
+	heap_free(the_heap(), ptr);
 }
 
 void *calloc(size_t count, size_t size)
 {
-	return check(heap_calloc(&heap, count, size));
+	return check(heap_calloc(the_heap(), count, size));
 }
 
 void *realloc(void *ptr, size_t size)
 {
-	void *p = heap_realloc(&heap, ptr, size);
+	void *p = heap_realloc(the_heap(), ptr, size);
 
 	if (!p && size)
 		errno = ENOMEM;

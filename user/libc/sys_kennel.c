@@ -1,61 +1,32 @@
 /*U:540 user/libc/sys_kennel.c: the only file of the C library that knows
- * how to reach the host. Each wrapper loads the call number into eax and up
- * to five arguments into ebx, ecx, edx, esi and edi, executes "int $0x80",
- * and turns the host's answer into the C convention: a result between
- * -4095 and -1 is minus an error number, which goes into errno while the
- * wrapper returns -1 (or MAP_FAILED). The test is on the unsigned value
- * because SYS_MMAP may return an address above 2 GiB, which is negative as
- * an int but not an error.
+ * how to reach the host. Each wrapper passes the call number and its
+ * arguments through "int $0x80" (user/libc/trap.h, the door this file
+ * shares with pup's version of it) and turns the host's answer into the C
+ * convention: a result between -4095 and -1 is minus an error number,
+ * which goes into errno while the wrapper returns -1 (or MAP_FAILED). The
+ * test is on the unsigned value because SYS_MMAP may return an address
+ * above 2 GiB, which is negative as an int but not an error.
  *
- * Everything else in user/libc sits on top of these functions, so another
- * operating system (pup, the guest) can reuse the library by supplying its
- * own version of this one file. Next: stdio.h, printing. */
+ * Everything else in user/libc sits on top of these functions and of
+ * pages_map and pages_unmap (user/libc/pages.h: malloc's memory, here
+ * SYS_MMAP's pages), so another operating system (pup, the guest) reuses
+ * the library by supplying its own version of this one file,
+ * guest/user/libc/sys_pup.c. Next: stdio.h, printing. */
 #include <stdbool.h>
 #include <errno.h>
 #include <unistd.h>
 #include <kennel.h>
+#include "user/libc/pages.h"
+#include "user/libc/trap.h"
 
-#define MAX_ERRNO 4095
+#define HOST_LARGE_BYTES (64 * 1024)
 
-static inline long trap(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3,
-			uint32_t a4, uint32_t a5)
-{
-	long r;
-
-	asm volatile("int %[vector]"
-		     : "=a"(r)
-		     : [vector] "i"(SYSCALL_VECTOR), "a"(nr), "b"(a1), "c"(a2),
-		       "d"(a3), "S"(a4), "D"(a5)
-		     : "memory", "cc");
-	return r;
-}
-
-static bool failed(long r)
-{
-	return (unsigned long)r >= (unsigned long)-MAX_ERRNO;
-}
-
-/* The C convention: -1 and errno for a failure, the result otherwise. */
-static long answer(long r)
-{
-	if (failed(r)) {
-		errno = (int)-r;
-		return -1;
-	}
-	return r;
-}
-
-#define U(x) ((uint32_t)(x))
+_Static_assert(TRAP_VECTOR == SYSCALL_VECTOR, "trap.h's door is the host's");
 
 long kennel_syscall(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3,
 		    uint32_t a4, uint32_t a5)
 {
 	return answer(trap(nr, a1, a2, a3, a4, a5));
-}
-
-static long call3(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
-{
-	return answer(trap(nr, a1, a2, a3, 0, 0));
 }
 
 void _exit(int status)
@@ -118,6 +89,23 @@ void *mmap(size_t len)
 int munmap(void *addr, size_t len)
 {
 	return call3(SYS_MUNMAP, U(addr), U(len), 0);
+}
+
+void *pages_map(size_t len)
+{
+	void *p = mmap(len);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void pages_unmap(void *addr, size_t len)
+{
+	munmap(addr, len);
+}
+
+size_t pages_large_bytes(void)
+{
+	return HOST_LARGE_BYTES;
 }
 
 int spawn(const char *path, char *const argv[])
