@@ -3,7 +3,9 @@
  * Output. Each process has a line buffer here; its bytes go to the serial
  * port a whole line at a time (at a newline, when CONSOLE_LINE bytes have
  * piled up, and when it exits), so two programs printing at once never
- * splice their lines together.
+ * splice their lines together. One exception: the process with focus
+ * shows its unfinished line when it waits for input, because that line is
+ * a prompt (console_prompt).
  *
  * Input. Serial input is taken as it arrives (in the UART's interrupt)
  * into one buffer, with Enter's CR turned into '\n'. Only one process
@@ -140,6 +142,18 @@ void console_proc_exit(struct process *p)
 	irq_restore(flags);
 }
 
+/* A prompt is an unfinished line whose writer now waits for an answer: it
+ * must be seen, and only the focus holder's can be answered. */
+void console_prompt(struct process *p)
+{
+	uint32_t flags = irq_save();
+	bool has_focus = focus_holder() == p;
+
+	irq_restore(flags);
+	if (has_focus)
+		console_flush(p);
+}
+
 bool console_input_ready(struct process *p)
 {
 	uint32_t flags = irq_save();
@@ -222,6 +236,7 @@ static int32_t con_read(struct file *f, uint32_t ubuf, uint32_t len)
 	if (len == 0)
 		return 0;
 	console_join(current);
+	console_prompt(current);
 	flags = irq_save();
 	n = wait_for_input(f);
 	if (n == 0)

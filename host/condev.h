@@ -15,6 +15,9 @@ bool console_input_ready(struct process *p);
  * driver that waits for input on p's behalf, like the hypervisor device
  * running a guest for its Launcher. */
 void console_join(struct process *p);
+/* p waits for input: if it has focus, show its unfinished line (its
+ * prompt). For console reads and for drivers that wait on p's behalf. */
+void console_prompt(struct process *p);
 /* Write out p's unfinished line, if any. */
 void console_flush(struct process *p);
 /* p is exiting: flush its output, take it out of the focus ring. */

@@ -185,10 +185,13 @@ static int32_t kn_init(struct file *f, uint32_t uarg)
 }
 
 /*H:150 KN_RUN: run the guest until it needs the Launcher (H:200), then
- * tell the Launcher why. A dead guest's exit is sticky: running it again
+ * tell the Launcher why. A Launcher that takes console input is waiting
+ * for it now, so its guest's prompt is shown (U:250). A dead guest's exit is sticky: running it again
  * only repeats why it died. */
 static int32_t kn_run(struct guest *g, uint32_t uarg)
 {
+	if (g->flags & KN_INIT_WAKE_ON_INPUT)
+		console_prompt(current);
 	run_guest(g);
 	if (copy_to_user(uarg, &g->exit, sizeof(g->exit)))
 		return -EFAULT;

@@ -50,6 +50,7 @@ static int send_output(struct guest *g, struct device *d)
 	}
 	if (got < 0)
 		return bad_virtqueue(g, why);
+	output_show_partial(&g->out);	/* a prompt, perhaps */
 	return used ? send_irq(g, vq->irq) : LAUNCHER_RUNNING;
 }
 

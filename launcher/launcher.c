@@ -45,11 +45,13 @@ static int read_command_line(int argc, char **argv, struct launch_options *o)
 	return -1;
 }
 
+/* A piece without a newline is a prompt: push it past stdio's buffer. */
 static void print_guest_line(void *ctx, const char *line, size_t len)
 {
 	(void)ctx;
-	(void)len;
 	fputs(line, stdout);
+	if (len && line[len - 1] != '\n')
+		fflush(stdout);
 }
 
 static int map_memory(struct guest *g, uint32_t ram_bytes)

@@ -40,20 +40,29 @@ void output_init(struct guest_output *o, const char *name, output_emit_fn *emit,
 	o->emit = emit;
 	o->ctx = ctx;
 	o->len = 0;
+	o->shown = 0;
 }
 
 static void begin_line(struct guest_output *o)
 {
 	memcpy(o->line, o->prefix, o->prefix_len);
 	o->len = o->prefix_len;
+	o->shown = 0;
+}
+
+static void emit_unshown(struct guest_output *o)
+{
+	o->line[o->len] = '\0';
+	o->emit(o->ctx, o->line + o->shown, o->len - o->shown);
+	o->shown = o->len;
 }
 
 static void end_line(struct guest_output *o)
 {
 	o->line[o->len++] = '\n';
-	o->line[o->len] = '\0';
-	o->emit(o->ctx, o->line, o->len);
+	emit_unshown(o);
 	o->len = 0;
+	o->shown = 0;
 }
 
 static void put_byte(struct guest_output *o, uint8_t c)
@@ -80,4 +89,10 @@ void output_flush(struct guest_output *o)
 {
 	if (o->len)
 		end_line(o);
+}
+
+void output_show_partial(struct guest_output *o)
+{
+	if (o->len > o->shown)
+		emit_unshown(o);
 }

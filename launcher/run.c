@@ -82,6 +82,7 @@ static int console_write(struct guest *g, uint32_t gpa, uint32_t len)
 		return guest_broke(g, what);
 	}
 	output_write(&g->out, guest_ptr(&g->mem, gpa), len);
+	output_show_partial(&g->out);
 	return LAUNCHER_RUNNING;
 }
 

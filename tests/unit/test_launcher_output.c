@@ -27,13 +27,15 @@ static struct guest_output out;
 static char lines[MAX_LINES][OUTPUT_LINE_MAX + 1];
 static size_t lens[MAX_LINES];
 static int nlines;
+static int partial_ok;		/* may an emit lack its newline? */
 
 static void collect(void *ctx, const char *line, size_t len)
 {
 	assert_ptr_equal(ctx, &out);
 	assert_true(nlines < MAX_LINES);
 	assert_int_equal(strlen(line), len);		/* NUL-terminated at len */
-	assert_int_equal(line[len - 1], '\n');
+	assert_true(len > 0);
+	assert_true(line[len - 1] == '\n' || partial_ok);
 	memcpy(lines[nlines], line, len + 1);
 	lens[nlines++] = len;
 }
@@ -43,6 +45,7 @@ static int setup(void **state)
 	(void)state;
 	memset(lines, 0, sizeof(lines));
 	nlines = 0;
+	partial_ok = 0;
 	output_init(&out, "g", collect, &out);
 	return 0;
 }
@@ -200,6 +203,45 @@ static void test_names(void **state)
 	assert_string_equal(lines[2], "[] c\n");
 }
 
+/* A prompt is shown as it stands, labelled once; the rest of its line
+ * follows unlabelled, and nothing is shown twice. */
+static void test_partial_line_shown_once(void **state)
+{
+	(void)state;
+	partial_ok = 1;
+	write_str("pup:/$ ");
+	output_show_partial(&out);
+	assert_int_equal(nlines, 1);
+	assert_string_equal(lines[0], "[g] pup:/$ ");
+	output_show_partial(&out);			/* nothing new: no emit */
+	assert_int_equal(nlines, 1);
+	write_str("ls\nnext");
+	assert_int_equal(nlines, 2);
+	assert_string_equal(lines[1], "ls\n");
+	output_show_partial(&out);
+	assert_string_equal(lines[2], "[g] next");
+	output_flush(&out);
+	assert_string_equal(lines[3], "\n");
+	assert_int_equal(nlines, 4);
+}
+
+/* A shown prefix still counts towards the line's length limit. */
+static void test_partial_line_still_cut_at_the_limit(void **state)
+{
+	char chunk[OUTPUT_LINE_MAX];
+
+	(void)state;
+	partial_ok = 1;
+	memset(chunk, 'x', sizeof(chunk) - 1);
+	chunk[sizeof(chunk) - 1] = '\0';
+	write_str("ab");
+	output_show_partial(&out);
+	write_str(chunk);
+	assert_int_equal(nlines, 2);
+	assert_int_equal(strlen(lines[0]) + lens[1], OUTPUT_LINE_MAX);
+	assert_int_equal(lines[1][lens[1] - 1], '\n');
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -216,6 +258,8 @@ int main(void)
 		T(test_long_line_is_cut),
 		T(test_exact_line_has_no_empty_follower),
 		T(test_names),
+		T(test_partial_line_shown_once),
+		T(test_partial_line_still_cut_at_the_limit),
 	};
 
 	return cmocka_run_group_tests_name("launcher output", tests, NULL, NULL);
