@@ -1,7 +1,8 @@
 #P:010 The Makefile: one build for the whole tree.
 #
 # `make` builds everything into build/; `make run` boots kennel in QEMU with
-# the serial console on your terminal; `make check` runs every test; `make
+# the serial console on your terminal (`make run-native`: pup without
+# kennel); `make check` runs every test; `make
 # tour` writes docs/tour.md; `make debug` starts QEMU halted under gdb.
 # Compiler dependency files (-MMD) make rebuilds exact, and a flags stamp
 # rebuilds everything when the flags change (say, `make OPT=-Og`).
@@ -36,7 +37,7 @@ LDFLAGS32 := -m elf_i386 -nostdlib
 CFLAGS_NATIVE := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fno-builtin \
 	-fno-tree-loop-distribute-patterns -DUNIT_TEST
 
-.PHONY: all run check unit boot-tests tour tour-check debug clean deps iso
+.PHONY: all run run-native check unit boot-tests tour tour-check debug clean deps iso
 all: $(BUILD)/kennel.elf $(BUILD)/kennel.iso
 ISO_MODULES :=
 
@@ -115,6 +116,15 @@ run: deps all
 		case $$status in 33) ;; 35) echo "kennel powered off with a failure status"; exit 1;; \
 		0) echo "QEMU exited 0: a triple fault or reset"; exit 1;; \
 		*) echo "QEMU exited $$status"; exit 1;; esac
+
+# pup on bare (emulated) metal: the same pup.elf, booted by QEMU's
+# Multiboot loader, with a scratch copy of the disk image on the IDE bus.
+run-native: deps all
+	@cp $(BUILD)/guest/disk.img $(BUILD)/native-disk.img
+	@echo "make run-native: pup without kennel; writes go to build/native-disk.img"
+	@$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/guest/pup.elf \
+		-drive file=$(BUILD)/native-disk.img,format=raw,if=ide; status=$$?; \
+		case $$status in 33) ;; *) echo "QEMU exited $$status"; exit 1;; esac
 
 unit: $(UNIT_BINS)
 	@status=0; for t in $(UNIT_BINS); do CMOCKA_MESSAGE_OUTPUT=stdout $$t || status=1; done; exit $$status

@@ -37,6 +37,7 @@
 struct line {
 	char buf[CONSOLE_LINE];
 	uint32_t len;
+	uint32_t shown;			/* bytes already on the screen (a prompt) */
 };
 
 static struct line out[PROC_MAX];		/* by process slot */
@@ -47,13 +48,32 @@ static struct process *ring[PROC_MAX];		/* the focus ring */
 static uint32_t nring, focus;
 static const char readers;			/* the channel readers sleep on */
 
+/* Put p's line on the screen: the part not shown yet if the screen still
+ * ends with p's prompt, else the whole line again (someone else's text
+ * came in between: B:046). An unfinished line stays in the buffer. */
+static void show_line(struct process *p, struct line *l)
+{
+	uint32_t from = console_owns_end(p) ? l->shown : 0;
+
+	console_write_as(p, l->buf + from, l->len - from);
+	l->shown = l->len;
+}
+
 void console_flush(struct process *p)
 {
 	struct line *l = &out[proc_slot(p)];
 
-	if (l->len)
-		serial_write(l->buf, l->len);
-	l->len = 0;
+	if (l->len > l->shown)
+		show_line(p, l);
+}
+
+/* The end of a line, or a full buffer, or an exit: the line is done. */
+static void finish_line(struct process *p)
+{
+	struct line *l = &out[proc_slot(p)];
+
+	show_line(p, l);
+	l->len = l->shown = 0;
 }
 
 static void put_char(struct process *p, char c)
@@ -62,7 +82,7 @@ static void put_char(struct process *p, char c)
 
 	l->buf[l->len++] = c;
 	if (c == '\n' || l->len == CONSOLE_LINE)
-		console_flush(p);
+		finish_line(p);
 }
 
 static int32_t con_write(struct file *f, uint32_t ubuf, uint32_t len)
@@ -137,6 +157,7 @@ void console_proc_exit(struct process *p)
 	uint32_t flags;
 
 	console_flush(p);
+	out[proc_slot(p)].len = out[proc_slot(p)].shown = 0;
 	flags = irq_save();
 	leave_ring(p);
 	irq_restore(flags);

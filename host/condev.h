@@ -18,7 +18,9 @@ void console_join(struct process *p);
 /* p waits for input: if it has focus, show its unfinished line (its
  * prompt). For console reads and for drivers that wait on p's behalf. */
 void console_prompt(struct process *p);
-/* Write out p's unfinished line, if any. */
+/* Show what p's unfinished line holds that is not on the screen yet; the
+ * line stays unfinished (and is shown whole again if others write before
+ * p finishes it). */
 void console_flush(struct process *p);
 /* p is exiting: flush its output, take it out of the focus ring. */
 void console_proc_exit(struct process *p);

@@ -9,9 +9,35 @@
 #include "host/serial.h"
 #include "host/power.h"
 
+/*B:046 One terminal, many writers. A line may be left unfinished on the
+ * screen (a program's prompt, U:250); whoever writes next, if it is not
+ * the same writer, first ends that line, so no two writers' text shares
+ * a line. The writer whose line was cut short can tell (console_owns_end)
+ * and write its line again in full when it finishes it. Interrupts are
+ * off around the bookkeeping because kprintf runs in interrupt handlers. */
+static const void *unfinished_by;	/* who left the screen mid-line, or NULL */
+
+void console_write_as(const void *writer, const char *s, size_t len)
+{
+	uint32_t flags = irq_save();
+
+	if (len && unfinished_by && unfinished_by != writer)
+		serial_write("\n", 1);
+	if (len) {
+		serial_write(s, len);
+		unfinished_by = s[len - 1] == '\n' ? NULL : writer;
+	}
+	irq_restore(flags);
+}
+
+bool console_owns_end(const void *writer)
+{
+	return writer && unfinished_by == writer;
+}
+
 void console_write(const char *s, size_t len)
 {
-	serial_write(s, len);
+	console_write_as(NULL, s, len);
 }
 
 typedef void (*writer_t)(const char *s, size_t len);

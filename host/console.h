@@ -8,11 +8,16 @@
 #ifndef HOST_CONSOLE_H
 #define HOST_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kprintf_polled(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t len);
+/* The same for one of several writers (a process), which may leave its
+ * line unfinished; true if the screen still ends with writer's text. */
+void console_write_as(const void *writer, const char *s, size_t len);
+bool console_owns_end(const void *writer);
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* A hypervisor bug, never a guest's doing: say where and stop. */

@@ -3,7 +3,8 @@
  * The state is one line buffer: empty (len 0) until the guest's first byte
  * of a line arrives, which copies the prefix in. A newline ends the line;
  * a byte that would leave no room for the newline ends the line first and
- * starts another. Pure logic: tests/unit/test_launcher_output.c feeds it
+ * starts another. A backspace takes back the line's last character, so a
+ * guest's line editing looks right. Pure logic: tests/unit/test_launcher_output.c feeds it
  * lines split across calls, overlong lines and control bytes. Next: the
  * Launcher's unit tests, starting with the command line,
  * tests/unit/test_launcher_options.c; launcher/build.mk (L:210) says how
@@ -65,8 +66,25 @@ static void end_line(struct guest_output *o)
 	o->shown = 0;
 }
 
+/* Backspace erases the last character of the line, never the prefix: from
+ * the buffer if it was not shown yet, else on the screen too ("\b \b"). */
+static void erase_byte(struct guest_output *o)
+{
+	if (o->len <= o->prefix_len)
+		return;
+	if (o->shown == o->len) {
+		o->emit(o->ctx, "\b \b", 3);
+		o->shown--;
+	}
+	o->len--;
+}
+
 static void put_byte(struct guest_output *o, uint8_t c)
 {
+	if (c == '\b') {
+		erase_byte(o);
+		return;
+	}
 	if (c != '\n' && o->len == OUTPUT_LINE_MAX - 1)
 		end_line(o);
 	if (o->len == 0)

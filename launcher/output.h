@@ -16,7 +16,8 @@
  * before anyone answers it.
  *
  * A guest may not talk to the terminal: every byte that is not printable
- * ASCII, a newline or a tab is printed as '?', so no escape sequence and
+ * ASCII, a newline, a tab or a backspace (which erases within its own
+ * line, never the prefix) is printed as '?', so no escape sequence and
  * no Ctrl-T reaches the host console. output_printable does the same to a
  * message string (a shutdown reason) before the Launcher prints it. Next:
  * launcher/output.c. */

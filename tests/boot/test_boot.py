@@ -176,14 +176,15 @@ def test_console_echo(qemu):
     assert status == EXIT_SUCCESS, machine.tail()
 
 
-def test_grub_iso_boots_the_echo_guest(qemu):
-    """make run's path: GRUB's default entry starts a Launcher with the echo
-    guest, which answers a typed line and powers off on 'quit'."""
+def test_grub_iso_boots_pup(qemu):
+    """make run's path: GRUB's default entry starts a Launcher with pup and
+    its disk; the shell's prompt shows, a command runs, poweroff ends it."""
     machine = qemu(cdrom="build/kennel.iso")
-    machine.expect(r"\[echo\] echo: type a line and I answer it", timeout=60)
-    machine.sendline("woof woof")
-    machine.expect_exact("[echo] echo: you typed 'woof woof' (9 bytes)")
-    machine.sendline("quit")
+    machine.expect_exact("[pup] pup:/$ ", timeout=60)
+    machine.sendline("echo woof woof")
+    machine.expect_exact("[pup] woof woof")
+    machine.expect_exact("[pup] pup:/$ ")
+    machine.sendline("poweroff")
     status = machine.wait_exit(timeout=30)
     lines = lines_of(machine)
     kennel = [i for i, line in enumerate(lines) if line.startswith("kennel")]
@@ -191,9 +192,10 @@ def test_grub_iso_boots_the_echo_guest(qemu):
     assert BANNER.fullmatch(lines[kennel[0]]), lines[kennel[0]]
     loader = lines[kennel[0] + 1]
     assert re.fullmatch(r"boot: loader 'GRUB 2\.\d+[^']*', command line "
-                        r"'run=/bin/launcher,--mem,4M,/guests/echo.elf'", loader), loader
+                        r"'run=/bin/launcher,--mem,32M,--disk,/guests/disk.img,/guests/pup.elf'",
+                        loader), loader
     assert only_line(machine, "timer: ") == "timer: 20 ticks at 100 Hz"
-    assert "launcher: guest echo powered off: echo: the user said quit" in lines
+    assert "launcher: guest pup powered off: poweroff" in lines
     assert "kennel: /bin/launcher exited with status 0" in lines
     assert lines[-1] == SUCCESS_LAST, machine.tail()
     assert status == EXIT_SUCCESS, machine.tail()

@@ -1,7 +1,7 @@
 #T:160 test_run.py: the GRUB menu's entries, as a user would boot them.
 #
-# test_boot.py already boots the ISO's default entry through GRUB (the echo
-# guest, make run's path). The other entries are read from the generated
+# test_boot.py already boots the ISO's default entry through GRUB (pup,
+# make run's path; tests/boot/test_pup.py drives pup itself). The other entries are read from the generated
 # build/iso/boot/grub/grub.cfg and booted with QEMU's -kernel and the same
 # host command line, which is also how the README tells users to boot them
 # quickly. The two-guest entry must give each guest its own console focus:
@@ -31,6 +31,16 @@ def entry_line(title_start):
     matches = [line for title, line in menu_entries().items() if title.startswith(title_start)]
     assert len(matches) == 1, matches
     return matches[0]
+
+
+def test_echo_guest_entry_answers_and_powers_off(qemu):
+    machine = qemu(append=entry_line("kennel: an echo guest"), initrd=MODULES)
+    machine.expect_exact("[echo] echo: type a line", timeout=30)
+    machine.sendline("woof")
+    machine.expect_exact("[echo] echo: you typed 'woof' (4 bytes)")
+    machine.sendline("quit")
+    machine.expect_exact("launcher: guest echo powered off: echo: the user said quit")
+    assert machine.wait_exit(timeout=30) == EXIT_SUCCESS, machine.tail()
 
 
 def test_two_echo_guests_each_get_their_typing(qemu):

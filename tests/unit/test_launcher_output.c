@@ -225,6 +225,25 @@ static void test_partial_line_shown_once(void **state)
 	assert_int_equal(nlines, 4);
 }
 
+/* Backspace edits the line: in the buffer before it is shown, on the
+ * screen after, and never into the prefix. */
+static void test_backspace_erases_within_the_line(void **state)
+{
+	(void)state;
+	partial_ok = 1;
+	write_str("ab\b\bxyz\b\n");
+	assert_string_equal(lines[0], "[g] xy\n");
+	write_str("\b\b\bq\n");
+	assert_string_equal(lines[1], "[g] q\n");
+	write_str("pup$ ls");
+	output_show_partial(&out);
+	write_str("\b \b");
+	assert_int_equal(nlines, 4);
+	assert_string_equal(lines[3], "\b \b");
+	write_str("\n");
+	assert_string_equal(lines[4], "\n");
+}
+
 /* A shown prefix still counts towards the line's length limit. */
 static void test_partial_line_still_cut_at_the_limit(void **state)
 {
@@ -259,6 +278,7 @@ int main(void)
 		T(test_exact_line_has_no_empty_follower),
 		T(test_names),
 		T(test_partial_line_shown_once),
+		T(test_backspace_erases_within_the_line),
 		T(test_partial_line_still_cut_at_the_limit),
 	};
 

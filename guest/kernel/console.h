@@ -1,0 +1,12 @@
+/* guest/kernel/console.h: the console's line editor and its readers
+ * (console.c, G:170). */
+#ifndef GUEST_KERNEL_CONSOLE_H
+#define GUEST_KERNEL_CONSOLE_H
+
+#include <stdint.h>
+
+void console_write(const char *s, uint32_t len);
+void console_input(char c);		/* from a driver's interrupt */
+int32_t console_read(char *buf, uint32_t len);
+
+#endif

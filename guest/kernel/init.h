@@ -1,0 +1,8 @@
+/* guest/kernel/init.h: pid 1 (init.c, G:500). */
+#ifndef GUEST_KERNEL_INIT_H
+#define GUEST_KERNEL_INIT_H
+
+void start_init(const char *cmdline);
+void system_poweroff(const char *why) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,57 @@
+/*G:605 guest/user/include/pup.h: the system calls that only pup has.
+ *
+ * A pup program is written against the same C library as a program for
+ * kennel's host: stdio.h, stdlib.h, string.h, and unistd.h for files and
+ * descriptors (write, read, open, close, lseek, getpid, _exit) come from
+ * user/include unchanged, because both systems take the same call the
+ * same way and use Linux's error numbers. What differs is here, in pup's
+ * words (guest/include/pup/syscall.h):
+ *
+ *   processes    fork, exec, wait/waitpid, kill, sleep_ms, ps
+ *   files        readdir, stat, mkdir, unlink, chdir, getcwd, and the
+ *                open flags O_CREAT, O_TRUNC, O_APPEND
+ *   memory       sbrk, meminfo
+ *   the system   uptime, sysinfo, poweroff
+ *
+ * Like unistd.h, every call returns -1 and sets errno when pup refuses it
+ * (sbrk returns SBRK_FAILED, getcwd NULL). A process pup had to stop
+ * exits with PUP_EXIT_KILLED (kill) or PUP_EXIT_FAULTED (a CPU fault),
+ * which is what wait reports. All of it is implemented in one file,
+ * guest/user/libc/sys_pup.c. Next: how that file reaches pup,
+ * user/libc/trap.h. */
+#ifndef GUEST_USER_PUP_H
+#define GUEST_USER_PUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "guest/include/pup/syscall.h"
+
+#define O_CREAT		PUP_O_CREAT
+#define O_TRUNC		PUP_O_TRUNC
+#define O_APPEND	PUP_O_APPEND
+
+#define SBRK_FAILED	((void *)-1)
+
+int fork(void);				/* the child's pid, or 0 in the child */
+int exec(const char *path, char *const argv[]);	/* returns only on error */
+int waitpid(int pid, int *status);	/* pid -1: any child */
+int wait(int *status);
+int kill(int pid);
+int sleep_ms(uint32_t ms);
+int ps(int index, struct pup_procinfo *info);	/* ENOENT past the last */
+
+int readdir(const char *dir, int index, struct pup_dirent *ent);	/* ENOENT past the last */
+int stat(const char *path, struct pup_stat *st);
+int mkdir(const char *path);
+int unlink(const char *path);		/* files only */
+int chdir(const char *path);
+char *getcwd(char *buf, size_t size);	/* buf, or NULL */
+
+void *sbrk(intptr_t increment);		/* the old break, or SBRK_FAILED */
+int meminfo(struct pup_meminfo *info);
+
+int uptime(uint64_t *ms);		/* milliseconds since pup booted */
+int sysinfo(struct pup_sysinfo *info);
+void poweroff(void) __attribute__((noreturn));
+
+#endif
