@@ -59,6 +59,16 @@ static void show_line(struct process *p, struct line *l)
 	l->shown = l->len;
 }
 
+/* The new focus holder's prompt, if it left one, shown whole below the
+ * focus line, since whatever it typed next belongs to that line. */
+static void show_prompt_again(struct process *p)
+{
+	struct line *l = &out[proc_slot(p)];
+
+	if (l->len && !console_owns_end(p))
+		show_line(p, l);
+}
+
 void console_flush(struct process *p)
 {
 	struct line *l = &out[proc_slot(p)];
@@ -88,15 +98,17 @@ static void put_char(struct process *p, char c)
 static int32_t con_write(struct file *f, uint32_t ubuf, uint32_t len)
 {
 	char chunk[128];
-	uint32_t n;
+	uint32_t n, flags;
 
 	(void)f;
 	for (uint32_t done = 0; done < len; done += n) {
 		n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 		if (copy_from_user(chunk, ubuf + done, n))
 			return done ? (int32_t)done : -EFAULT;
+		flags = irq_save();	/* the focus key shows prompts (below) */
 		for (uint32_t i = 0; i < n; i++)
 			put_char(current, chunk[i]);
+		irq_restore(flags);
 	}
 	return (int32_t)len;
 }
@@ -123,6 +135,7 @@ static void announce_focus(void)
 	if (!p)
 		return;
 	kprintf("[console focus: pid %d (%s)]\n", p->pid, p->name);
+	show_prompt_again(p);
 	proc_wake(p);
 }
 

@@ -68,6 +68,29 @@ def test_two_echo_guests_each_get_their_typing(qemu):
                        "[%s] echo: you typed 'second line' (11 bytes)" % second], answers
 
 
+PUP_MODULES = ["build/launcher/launcher /bin/launcher", "build/guest/pup.elf /guests/pup.elf",
+               "build/guest/disk.img /guests/disk.img"]
+
+
+def test_two_pup_guests_entry(qemu):
+    """Only the pup with console focus shows its prompt; Ctrl-T brings up
+    the other's, and each powers off when it has focus."""
+    machine = qemu(append=entry_line("kennel: two pup guests"), initrd=PUP_MODULES)
+    machine.expect(r"\[(a|b)\] pup:/\$ ", timeout=60)
+    first = machine.match.group(1)
+    second = "b" if first == "a" else "a"
+    machine.send(CTRL_T)
+    machine.expect_exact("[%s] pup:/$ " % second, timeout=60)
+    machine.sendline("poweroff")
+    machine.expect_exact("launcher: guest %s powered off: poweroff" % second, timeout=30)
+    machine.expect_exact("[%s] pup:/$ " % first, timeout=30)   # focus came back
+    machine.sendline("poweroff")
+    machine.expect_exact("launcher: guest %s powered off: poweroff" % first, timeout=30)
+    assert machine.wait_exit(timeout=30) == EXIT_SUCCESS, machine.tail()
+    exits = re.findall(r"^kennel: /bin/launcher exited with status (\d+)", machine.output, re.M)
+    assert exits == ["0", "0"], exits
+
+
 def test_host_alone_entry_powers_off(qemu):
     machine = qemu(append=entry_line("kennel: the host alone"))
     assert machine.wait_exit(timeout=30) == EXIT_SUCCESS, machine.tail()
