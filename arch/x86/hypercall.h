@@ -54,7 +54,18 @@
 #define KH_IRQ_TIMER		0
 
 /* The GDT slots a guest may load (arch/x86/desc.h): its user code and data,
- * its ring-1 code and data, and GDT_GUEST_FIRST..GDT_ENTRIES-1. */
+ * its ring-1 code and data, and GDT_GUEST_FIRST..GDT_ENTRIES-1. A
+ * descriptor that is not present empties its slot.
+ *
+ * Page tables. The host keeps shadows of the guest's last few page
+ * directories, keyed by their guest-physical addresses, and learns of
+ * changes only through KH_SET_PTE and KH_SET_PDE (or KH_FLUSH_TLB): like a
+ * TLB, but one that survives KH_NEW_PGTABLE. So a guest that frees a page
+ * directory and later uses the same frame for another must first have
+ * reported every slot it emptied (or flushed everything); otherwise the
+ * new directory inherits the old one's mappings. Entries in slot 1023
+ * (the Switcher's, kennel_data.reserve_mem), 4 MiB pages and frames at or
+ * beyond pfn_limit are never accepted. */
 
 /*H:020 The asynchronous ring. While the guest batches work (say, filling
  * many page-table entries), it writes calls into hcalls[] and marks each
