@@ -53,9 +53,12 @@ $(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS32) -MMD -MP -c $< -o $@
 
+# nasm 2.16's -MD leaves %include'd files out of the dependency file, so
+# the dependencies come from a separate -M run, which lists them.
 $(BUILD)/%.o: %.asm $(BUILD)/.flags $(BUILD)/gen/asm_offsets.inc
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -o $@ $<
+	@$(NASM) $(NASMFLAGS) -M -MP -MT $@ -MF $(@:.o=.d) $<
+	$(NASM) $(NASMFLAGS) -o $@ $<
 
 #P:020 Structure offsets and layout constants for assembly come from one
 # C file, host/asm_offsets.c: compiled to assembly text, its "->NAME value"

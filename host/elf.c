@@ -12,7 +12,6 @@
  * This file is pure logic: it reads the buffer it is given and nothing
  * else, so tests/unit/test_elf.c feeds it forged headers natively. The
  * loader that acts on a checked image is host/spawn.c (U:120). */
-#include <stdarg.h>
 #include <stdbool.h>
 #include "arch/x86/syscall.h"
 #include "lib/string.h"
@@ -21,27 +20,20 @@
 
 #define SEGMENT_LIMIT	(USER_STACK_TOP - USER_STACK_SIZE)	/* the stack's bottom */
 
-static int refuse(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -ENOEXEC;
-}
-
 static int check_segment(const struct elf32_phdr *ph, unsigned i, uint32_t size,
 			 char *why, size_t whylen)
 {
 	if (ph->filesz > ph->memsz)
-		return refuse(why, whylen, "segment %u has more file bytes than memory", i);
+		return explain(-ENOEXEC, why, whylen,
+			       "segment %u has more file bytes than memory", i);
 	if ((uint64_t)ph->offset + ph->filesz > size)
-		return refuse(why, whylen, "segment %u extends beyond the end of the file", i);
+		return explain(-ENOEXEC, why, whylen,
+			       "segment %u extends beyond the end of the file", i);
 	if (ph->vaddr < USER_LOAD_MIN)
-		return refuse(why, whylen, "segment %u starts below 0x%08x", i, USER_LOAD_MIN);
+		return explain(-ENOEXEC, why, whylen,
+			       "segment %u starts below 0x%08x", i, USER_LOAD_MIN);
 	if ((uint64_t)ph->vaddr + ph->memsz > SEGMENT_LIMIT)
-		return refuse(why, whylen, "segment %u extends beyond user space", i);
+		return explain(-ENOEXEC, why, whylen, "segment %u extends beyond user space", i);
 	return 0;
 }
 
@@ -67,15 +59,16 @@ static int check_layout(const struct elf_image *img, const unsigned *phdr_index,
 			char *why, size_t whylen)
 {
 	if (img->nsegments == 0)
-		return refuse(why, whylen, "no loadable segment");
+		return explain(-ENOEXEC, why, whylen, "no loadable segment");
 	for (uint32_t i = 0; i < img->nsegments; i++)
 		for (uint32_t j = i + 1; j < img->nsegments; j++)
 			if (overlap(&img->segments[i], &img->segments[j]))
-				return refuse(why, whylen, "segments %u and %u overlap",
-					      phdr_index[i], phdr_index[j]);
+				return explain(-ENOEXEC, why, whylen, "segments %u and %u overlap",
+					       phdr_index[i], phdr_index[j]);
 	if (!executable_at(img, img->entry))
-		return refuse(why, whylen, "entry point 0x%08x is not in an executable segment",
-			      img->entry);
+		return explain(-ENOEXEC, why, whylen,
+			       "entry point 0x%08x is not in an executable segment",
+			       img->entry);
 	return 0;
 }
 

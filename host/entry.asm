@@ -17,58 +17,23 @@
 ; Next: host/traps.c (B:220), which decides what each vector means.
 
 %include "asm_offsets.inc"
-
-%macro TRAP_STUB 1
-trap_stub_%1:
-%if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17 || %1 = 21
-	; the CPU pushed an error code
-%else
-	push 0				; fake error code
-%endif
-	push %1
-	jmp trap_common
-%endmacro
+%include "arch/x86/trap_entry.inc"	; the stubs and the frame (P:125)
 
 section .text
-%assign v 0
-%rep 256
-	TRAP_STUB v
-%assign v v+1
-%endrep
+	TRAP_STUBS 256, trap_common
 
 extern trap_dispatch
 global trap_common
 trap_common:
-	push ds
-	push es
-	push fs
-	push gs
-	pusha
-	mov ax, KERNEL_DS
-	mov ds, ax
-	mov es, ax
-	cld
-	push esp			; struct trap_frame *
-	call trap_dispatch
-	add esp, 4
+	SAVE_TRAP_FRAME
+	CALL_TRAP_DISPATCH KERNEL_DS
 global trap_return
 trap_return:
-	popa
-	pop gs
-	pop fs
-	pop es
-	pop ds
-	add esp, 8			; vector and error code
+	RESTORE_TRAP_FRAME
 	iret
 
 ; The table of stub addresses that traps_init() turns into IDT gates.
 section .rodata
-global trap_stubs
-trap_stubs:
-%assign v 0
-%rep 256
-	dd trap_stub_%+v
-%assign v v+1
-%endrep
+	TRAP_STUB_TABLE 256
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -7,27 +7,14 @@
  * a second ring that consoles read later.
  *
  * Before interrupts are enabled, and on the way down in a panic, the polled
- * path writes straight to the port. */
+ * path writes straight to the port. The UART's registers, and the setup
+ * and polled write shared with pup, are in arch/x86/uart.h (P:107). */
 #include <stdint.h>
-#include "arch/x86/io.h"
+#include "arch/x86/uart.h"
 #include "arch/x86/cpu.h"
 #include "host/serial.h"
 #include "host/trap.h"
 #include "host/pic.h"
-
-#define COM1		0x3f8
-#define REG_DATA	0	/* with DLAB=0: transmit/receive */
-#define REG_IER		1	/* interrupt enable */
-#define REG_FCR		2	/* FIFO control (write) */
-#define REG_LCR		3	/* line control */
-#define REG_MCR		4	/* modem control */
-#define REG_LSR		5	/* line status */
-#define IER_RX		0x01
-#define IER_TX		0x02
-#define LSR_DATA_READY	0x01
-#define LSR_TX_EMPTY	0x20
-#define MCR_OUT2	0x08	/* gates the UART's interrupt line on PCs */
-#define TX_FIFO_DEPTH	16
 
 #define RING_SIZE 8192	/* a power of two */
 
@@ -60,19 +47,12 @@ static char ring_get(struct ring *r)
 	return r->buf[r->tail++ % RING_SIZE];
 }
 
-static void out_polled(char c)
-{
-	while (!(inb(COM1 + REG_LSR) & LSR_TX_EMPTY))
-		;
-	outb(COM1 + REG_DATA, (uint8_t)c);
-}
-
 /* Move queued bytes into the UART's FIFO. Called with interrupts off. */
 static void tx_pump(void)
 {
-	if (!(inb(COM1 + REG_LSR) & LSR_TX_EMPTY))
+	if (!uart_tx_empty(COM1))
 		return;
-	for (int n = 0; n < TX_FIFO_DEPTH && !ring_empty(&tx); n++)
+	for (int n = 0; n < UART_FIFO_DEPTH && !ring_empty(&tx); n++)
 		outb(COM1 + REG_DATA, (uint8_t)ring_get(&tx));
 	outb(COM1 + REG_IER, IER_RX | (ring_empty(&tx) ? 0 : IER_TX));
 }
@@ -80,7 +60,7 @@ static void tx_pump(void)
 static void serial_irq(struct trap_frame *f)
 {
 	(void)f;
-	while (inb(COM1 + REG_LSR) & LSR_DATA_READY) {
+	while (uart_rx_ready(COM1)) {
 		char c = (char)inb(COM1 + REG_DATA);
 
 		if (!ring_full(&rx))
@@ -93,13 +73,7 @@ static void serial_irq(struct trap_frame *f)
 
 void serial_init(void)
 {
-	outb(COM1 + REG_IER, 0);
-	outb(COM1 + REG_LCR, 0x80);	/* DLAB: set the baud divisor */
-	outb(COM1 + REG_DATA, 1);	/* 115200 / 1 */
-	outb(COM1 + REG_IER, 0);
-	outb(COM1 + REG_LCR, 0x03);	/* 8 bits, no parity, 1 stop */
-	outb(COM1 + REG_FCR, 0xc7);	/* FIFOs on and cleared */
-	outb(COM1 + REG_MCR, MCR_OUT2 | 0x03);
+	uart_init(COM1);
 }
 
 void serial_enable_interrupts(void)
@@ -115,7 +89,7 @@ void serial_enable_interrupts(void)
 static void tx_queue(char c)
 {
 	while (ring_full(&tx))
-		out_polled(ring_get(&tx));
+		uart_put_polled(COM1, ring_get(&tx));
 	ring_put(&tx, c);
 }
 
@@ -140,7 +114,7 @@ void serial_flush(void)
 	uint32_t flags = irq_save();
 
 	while (!ring_empty(&tx))
-		out_polled(ring_get(&tx));
+		uart_put_polled(COM1, ring_get(&tx));
 	irq_restore(flags);
 }
 
@@ -149,8 +123,8 @@ void serial_write_polled(const char *s, size_t len)
 	serial_flush();
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
-			out_polled('\r');
-		out_polled(s[i]);
+			uart_put_polled(COM1, '\r');
+		uart_put_polled(COM1, s[i]);
 	}
 }
 

@@ -5,11 +5,12 @@
  * USER_SPACE_END, no wrap-around), then walks the current page directory
  * to see that every page is present, user-accessible and, for a copy to
  * the program, writable. Only then does it copy, page by page, through
- * the kernel's direct map of the frame. Nothing here dereferences a user
+ * the kernel's direct map of the frame (the loop is shared with pup:
+ * lib/page_copy.c, P:275). Nothing here dereferences a user
  * address, so no user pointer can fault the host: a bad one earns the
  * program -EFAULT. Next: the open files those bytes flow through,
  * host/device.c (U:220). */
-#include "lib/string.h"
+#include "lib/page_copy.h"
 #include "host/usercopy.h"
 #include "host/layout.h"
 #include "host/vm.h"
@@ -38,36 +39,19 @@ static uint8_t *kernel_view(uint32_t va)
 	return (uint8_t *)phys_to_virt(pte_frame(pte_of(va))) + (va & ~PAGE_MASK);
 }
 
-static uint32_t chunk(uint32_t va, uint32_t left)
-{
-	uint32_t room = PAGE_SIZE - (va & ~PAGE_MASK);
-
-	return left < room ? left : room;
-}
-
 int32_t copy_from_user(void *dst, uint32_t usrc, uint32_t len)
 {
-	uint8_t *d = dst;
-
 	if (user_check(usrc, len, false))
 		return -EFAULT;
-	for (uint32_t n; len; usrc += n, d += n, len -= n) {
-		n = chunk(usrc, len);
-		memcpy(d, kernel_view(usrc), n);
-	}
+	copy_in_pages(dst, usrc, len, kernel_view);
 	return 0;
 }
 
 int32_t copy_to_user(uint32_t udst, const void *src, uint32_t len)
 {
-	const uint8_t *s = src;
-
 	if (user_check(udst, len, true))
 		return -EFAULT;
-	for (uint32_t n; len; udst += n, s += n, len -= n) {
-		n = chunk(udst, len);
-		memcpy(kernel_view(udst), s, n);
-	}
+	copy_out_pages(udst, src, len, kernel_view);
 	return 0;
 }
 

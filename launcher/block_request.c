@@ -6,37 +6,26 @@
  * its sector is not past the disk's end and its count of sectors fits in
  * what is left above it, the test guest_mem.h makes for memory. Next: the
  * device itself, launcher/block.c. */
-#include <stdarg.h>
 #include <stdbool.h>
 #include "lib/format.h"
 #include "lib/string.h"
 #include "launcher/block_request.h"
-
-static int refuse(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int blk_parse(const struct vq_chain *c, struct blk_request *r, char *why, size_t whylen)
 {
 	const struct vq_buffer *head = &c->bufs[0], *last;
 
 	if (c->count < 2)
-		return refuse(why, whylen, "block request from %u has %u descriptor(s); "
-			      "it needs a header and a status byte", c->head, c->count);
+		return explain(-1, why, whylen, "block request from %u has %u descriptor(s); "
+			       "it needs a header and a status byte", c->head, c->count);
 	last = &c->bufs[c->count - 1];
 	if (head->writable || head->len < sizeof(struct kn_blk_req))
-		return refuse(why, whylen, "block request from %u: the header must be "
-			      "device-readable and %u bytes", c->head,
-			      (unsigned)sizeof(struct kn_blk_req));
+		return explain(-1, why, whylen, "block request from %u: the header must be "
+			       "device-readable and %u bytes", c->head,
+			       (unsigned)sizeof(struct kn_blk_req));
 	if (!last->writable || last->len < 1)
-		return refuse(why, whylen, "block request from %u: the last descriptor "
-			      "must be a device-writable status byte", c->head);
+		return explain(-1, why, whylen, "block request from %u: the last descriptor "
+			       "must be a device-writable status byte", c->head);
 	memcpy(&r->header, head->data, sizeof(r->header));
 	r->data = c->bufs + 1;
 	r->ndata = c->count - 2;

@@ -8,7 +8,6 @@
  * small. Pure logic: tests/unit/test_launcher_loader.c forges one field
  * at a time and reads the refusals. Next: where everything else goes in
  * guest memory, launcher/layout.h. */
-#include <stdarg.h>
 #include <stdbool.h>
 #include "arch/x86/hypercall.h"
 #include "lib/format.h"
@@ -28,16 +27,6 @@ struct image {
 	struct segment segs[ELF_MAX_PHDRS];
 };
 
-static int refuse(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static unsigned long long seg_end(const struct segment *s)
 {
 	return (unsigned long long)s->paddr + s->memsz;
@@ -50,27 +39,30 @@ static unsigned long long seg_end(const struct segment *s)
 static int check_file_part(const struct segment *s, uint32_t size, char *why, size_t whylen)
 {
 	if (s->filesz > s->memsz)
-		return refuse(why, whylen, "segment %u has more file bytes (0x%x) than memory "
-			      "(0x%x)", s->index, s->filesz, s->memsz);
+		return explain(-1, why, whylen, "segment %u has more file bytes (0x%x) than memory "
+			       "(0x%x)", s->index, s->filesz, s->memsz);
 	if ((uint64_t)s->offset + s->filesz > size)
-		return refuse(why, whylen, "segment %u's file bytes [0x%x, 0x%llx) extend beyond "
-			      "the end of the file (0x%x bytes)", s->index, s->offset,
-			      (unsigned long long)s->offset + s->filesz, size);
+		return explain(-1, why, whylen,
+			       "segment %u's file bytes [0x%x, 0x%llx) extend beyond "
+			       "the end of the file (0x%x bytes)", s->index, s->offset,
+			       (unsigned long long)s->offset + s->filesz, size);
 	return 0;
 }
 
 static int check_placement(const struct segment *s, uint32_t ram_bytes, char *why, size_t whylen)
 {
 	if (seg_end(s) > 0xFFFFFFFFull + 1)
-		return refuse(why, whylen, "segment %u at 0x%08x, 0x%x bytes, wraps around "
-			      "the address space", s->index, s->paddr, s->memsz);
+		return explain(-1, why, whylen, "segment %u at 0x%08x, 0x%x bytes, wraps around "
+			       "the address space", s->index, s->paddr, s->memsz);
 	if (seg_end(s) > ram_bytes)
-		return refuse(why, whylen, "segment %u [0x%08x, 0x%08llx) is outside guest RAM "
-			      "[0, 0x%08x)", s->index, s->paddr, seg_end(s), ram_bytes);
+		return explain(-1, why, whylen,
+			       "segment %u [0x%08x, 0x%08llx) is outside guest RAM "
+			       "[0, 0x%08x)", s->index, s->paddr, seg_end(s), ram_bytes);
 	if (s->paddr < BOOT_INFO_END && seg_end(s) > KENNEL_BOOT_INFO_GPA)
-		return refuse(why, whylen, "segment %u [0x%08x, 0x%08llx) overlaps the boot-info "
-			      "page [0x%08x, 0x%08x)", s->index, s->paddr, seg_end(s),
-			      KENNEL_BOOT_INFO_GPA, BOOT_INFO_END);
+		return explain(-1, why, whylen,
+			       "segment %u [0x%08x, 0x%08llx) overlaps the boot-info "
+			       "page [0x%08x, 0x%08x)", s->index, s->paddr, seg_end(s),
+			       KENNEL_BOOT_INFO_GPA, BOOT_INFO_END);
 	return 0;
 }
 /*:*/
@@ -123,15 +115,15 @@ static bool inside_a_segment(const struct image *img, uint32_t pa)
 static int check_layout(const struct image *img, uint32_t entry, char *why, size_t whylen)
 {
 	if (img->count == 0)
-		return refuse(why, whylen, "no loadable segment");
+		return explain(-1, why, whylen, "no loadable segment");
 	for (uint32_t i = 0; i < img->count; i++)
 		for (uint32_t j = i + 1; j < img->count; j++)
 			if (overlap(&img->segs[i], &img->segs[j]))
-				return refuse(why, whylen, "segments %u and %u overlap",
-					      img->segs[i].index, img->segs[j].index);
+				return explain(-1, why, whylen, "segments %u and %u overlap",
+					       img->segs[i].index, img->segs[j].index);
 	if (!inside_a_segment(img, entry))
-		return refuse(why, whylen, "entry point 0x%08x is not inside a loaded segment",
-			      entry);
+		return explain(-1, why, whylen, "entry point 0x%08x is not inside a loaded segment",
+			       entry);
 	return 0;
 }
 

@@ -7,7 +7,6 @@
  * reads argv, so tests/unit/test_launcher_options.c drives it natively.
  * Next: the file the command line names, and how it is checked,
  * launcher/loader.h. */
-#include <stdarg.h>
 #include "lib/format.h"
 #include "lib/string.h"
 #include "launcher/options.h"
@@ -16,16 +15,6 @@
 
 /* Sizes are printed as (unsigned) with %u: lib/format.c's %z reads an
  * unsigned int, which is not a size_t in the native unit tests. */
-static int refuse(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -69,15 +58,17 @@ int parse_mem_size(const char *text, uint32_t *bytes, char *why, size_t whylen)
 	uint64_t v, scale;
 
 	if (parse_digits(&s, &v) || !(scale = suffix_scale(s)))
-		return refuse(why, whylen, "--mem %s: not a size (bytes, or a number "
-			      "followed by K or M)", text);
+		return explain(-1, why, whylen, "--mem %s: not a size (bytes, or a number "
+			       "followed by K or M)", text);
 	v = saturate(v * scale);
 	if (v > MEM_MAX)
-		return refuse(why, whylen, "--mem %s: more than the maximum, %uM", text, MEM_MAX >> 20);
+		return explain(-1, why, whylen,
+			       "--mem %s: more than the maximum, %uM", text, MEM_MAX >> 20);
 	if (v < MEM_MIN)
-		return refuse(why, whylen, "--mem %s: less than the minimum, %uM", text, MEM_MIN >> 20);
+		return explain(-1, why, whylen,
+			       "--mem %s: less than the minimum, %uM", text, MEM_MIN >> 20);
 	if (v % MEM_ALIGN)
-		return refuse(why, whylen, "--mem %s: not a multiple of 4K", text);
+		return explain(-1, why, whylen, "--mem %s: not a multiple of 4K", text);
 	*bytes = (uint32_t)v;
 	return 0;
 }
@@ -86,11 +77,11 @@ static int set_name(struct launch_options *o, const char *name, size_t len,
 		    char *why, size_t whylen)
 {
 	if (len == 0)
-		return refuse(why, whylen, "the guest's name is empty: give one with --name");
+		return explain(-1, why, whylen, "the guest's name is empty: give one with --name");
 	if (len >= sizeof(o->name))
-		return refuse(why, whylen, "the guest's name (from '%s') is longer than %u "
-			      "characters: give a shorter one with --name", name,
-			      (unsigned)sizeof(o->name) - 1);
+		return explain(-1, why, whylen, "the guest's name (from '%s') is longer than %u "
+			       "characters: give a shorter one with --name", name,
+			       (unsigned)sizeof(o->name) - 1);
 	memcpy(o->name, name, len);
 	o->name[len] = '\0';
 	return 0;
@@ -119,9 +110,9 @@ static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
 	}
 	if (strcmp(opt, "--mem") != 0 && strcmp(opt, "--name") != 0 &&
 	    strcmp(opt, "--disk") != 0)
-		return refuse(why, whylen, "unknown option '%s'", opt);
+		return explain(-1, why, whylen, "unknown option '%s'", opt);
 	if (++*i == argc)
-		return refuse(why, whylen, "%s needs a value", opt);
+		return explain(-1, why, whylen, "%s needs a value", opt);
 	if (strcmp(opt, "--mem") == 0)
 		return parse_mem_size(argv[*i], &o->mem_bytes, why, whylen);
 	if (strcmp(opt, "--disk") == 0) {
@@ -139,8 +130,8 @@ static int join_words(int n, char **words, char *cmdline, char *why, size_t whyl
 	for (int i = 0; i < n; i++)
 		total += strlen(words[i]);
 	if (total > KENNEL_CMDLINE_MAX - 1)
-		return refuse(why, whylen, "the guest's command line is %u bytes; the limit "
-			      "is %u", (unsigned)total, KENNEL_CMDLINE_MAX - 1);
+		return explain(-1, why, whylen, "the guest's command line is %u bytes; the limit "
+			       "is %u", (unsigned)total, KENNEL_CMDLINE_MAX - 1);
 	for (int i = 0; i < n; i++) {
 		size_t len = strlen(words[i]);
 
@@ -162,7 +153,7 @@ int options_parse(int argc, char **argv, struct launch_options *o, char *why, si
 		if (parse_option(argc, argv, &i, o, why, whylen))
 			return -1;
 	if (i == argc)
-		return refuse(why, whylen, "no guest file given");
+		return explain(-1, why, whylen, "no guest file given");
 	o->elf_path = argv[i];
 	if (!o->name[0] && name_after_file(o, why, whylen))
 		return -1;

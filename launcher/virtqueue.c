@@ -5,19 +5,8 @@
  * tests/unit/test_launcher_virtqueue.c builds rings in a buffer and breaks
  * them one way at a time. Next: the console device, the walker's first
  * user, launcher/console.c. */
-#include <stdarg.h>
 #include "lib/format.h"
 #include "launcher/virtqueue.h"
-
-static int refuse(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static bool power_of_two(uint32_t n)
 {
@@ -28,12 +17,12 @@ int vq_attach(struct vq *vq, const struct guest_mem *m, uint32_t gpa, uint16_t n
 	      uint16_t irq, char *why, size_t whylen)
 {
 	if (!power_of_two(num) || num > KN_QUEUE_SIZE)
-		return refuse(why, whylen, "ring 0x%08x: bad size %u", gpa, num);
+		return explain(-1, why, whylen, "ring 0x%08x: bad size %u", gpa, num);
 	if (gpa % KN_QUEUE_ALIGN)
-		return refuse(why, whylen, "ring 0x%08x is not page-aligned", gpa);
+		return explain(-1, why, whylen, "ring 0x%08x is not page-aligned", gpa);
 	if (!guest_range_ok(m, gpa, vring_size(num)))
-		return refuse(why, whylen, "ring 0x%08x (0x%x bytes) is outside guest memory",
-			      gpa, vring_size(num));
+		return explain(-1, why, whylen, "ring 0x%08x (0x%x bytes) is outside guest memory",
+			       gpa, vring_size(num));
 	*vq = (struct vq){ .gpa = gpa, .num = num, .irq = irq };
 	vq->desc = guest_ptr(m, gpa);
 	vq->avail = guest_ptr(m, gpa + vring_avail_offset(num));
@@ -52,9 +41,9 @@ static int add_buffer(struct vq_chain *c, const struct vring_desc *d,
 	struct vq_buffer *b;
 
 	if (!guest_range_ok(m, d->addr, d->len))
-		return refuse(why, whylen,
-			      "buffer 0x%llx len 0x%x is outside guest memory (0x%x bytes)",
-			      (unsigned long long)d->addr, d->len, m->size);
+		return explain(-1, why, whylen,
+			       "buffer 0x%llx len 0x%x is outside guest memory (0x%x bytes)",
+			       (unsigned long long)d->addr, d->len, m->size);
 	b = &c->bufs[c->count++];
 	b->data = guest_ptr(m, d->addr);
 	b->len = d->len;
@@ -70,11 +59,13 @@ static int walk_chain(const struct vq *vq, const struct guest_mem *m, struct vq_
 
 	for (c->count = 0;; i = d.next) {
 		if (i >= vq->num)
-			return refuse(why, whylen, "descriptor index %u out of range (queue size %u)",
-				      i, vq->num);
+			return explain(-1, why, whylen,
+				       "descriptor index %u out of range (queue size %u)",
+				       i, vq->num);
 		if (c->count == vq->num)
-			return refuse(why, whylen, "descriptor chain from %u is longer than the "
-				      "queue (%u): a loop", c->head, vq->num);
+			return explain(-1, why, whylen,
+				       "descriptor chain from %u is longer than the "
+				       "queue (%u): a loop", c->head, vq->num);
 		d = vq->desc[i];
 		if (add_buffer(c, &d, m, why, whylen))
 			return -1;
@@ -96,8 +87,9 @@ int vq_take_chain(struct vq *vq, const struct guest_mem *m, struct vq_chain *c,
 	uint16_t waiting = (uint16_t)(idx - vq->next_avail);
 
 	if (waiting > vq->num)
-		return refuse(why, whylen, "avail.idx %u is %u entries past %u (queue size %u)",
-			      idx, waiting, vq->next_avail, vq->num);
+		return explain(-1, why, whylen,
+			       "avail.idx %u is %u entries past %u (queue size %u)",
+			       idx, waiting, vq->next_avail, vq->num);
 	if (waiting == 0)
 		return 0;
 	c->head = vq->avail->ring[vq->next_avail % vq->num];

@@ -14,4 +14,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* For checks that refuse with a reason: write the reason into why (as
+ * snprintf would) and return result, so that a refusal is one line:
+ *	return explain(-1, why, whylen, "bad size %u", size); */
+int explain(int result, char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif

@@ -6,7 +6,7 @@
  * host's GDT and in every guest's, so slots 1 and 2 (ring-0 code and data)
  * and slot 5 (the TSS) are host-owned everywhere. A guest may fill only the
  * slots GDT_GUEST_FIRST..GDT_ENTRIES-1 plus the user slots, never with DPL 0
- * and never with a system descriptor. Next: arch/x86/paging.h. */
+ * and never with a system descriptor. Next: arch/x86/trap_entry.inc. */
 #ifndef ARCH_X86_DESC_H
 #define ARCH_X86_DESC_H
 

@@ -3,7 +3,7 @@
  * Everything in kennel that talks to a device by port (the serial UART,
  * the PIC, the PIT, QEMU's debug-exit device) goes through these four
  * helpers; nothing else in the tree writes "inb" or "outb" by hand.
- * Next: arch/x86/cpu.h, the other privileged instructions. */
+ * Next: the three chips they talk to, arch/x86/pic.h, pit.h and uart.h. */
 #ifndef ARCH_X86_IO_H
 #define ARCH_X86_IO_H
 

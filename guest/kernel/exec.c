@@ -20,7 +20,6 @@
  * Pages are mapped writable only if their segment says so; two segments
  * sharing a page get the union of their rights. The heap (sbrk) starts at
  * the first page after the highest segment. Next: G:380. */
-#include <stdarg.h>
 #include "arch/x86/cpu.h"
 #include "lib/elf.h"
 #include "lib/format.h"
@@ -39,16 +38,6 @@ struct image {
 	uint32_t *pgdir;
 	uint32_t brk;
 };
-
-static int32_t refuse(char *why, uint32_t whylen, int32_t err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return err;
-}
 
 void exec_args_init(struct exec_args *a)
 {
@@ -86,12 +75,12 @@ static int32_t check_segment(const struct image *img, const struct elf32_phdr *p
 	uint64_t end = (uint64_t)ph->vaddr + ph->memsz;
 
 	if (ph->vaddr < PUP_USER_BASE || end > USER_STACK_LOW)
-		return refuse(why, whylen, -ENOEXEC,
-			      "segment [0x%08x, 0x%08llx) is outside [0x%08x, 0x%08x)",
-			      ph->vaddr, (unsigned long long)end, PUP_USER_BASE, USER_STACK_LOW);
+		return explain(-ENOEXEC, why, whylen,
+			       "segment [0x%08x, 0x%08llx) is outside [0x%08x, 0x%08x)",
+			       ph->vaddr, (unsigned long long)end, PUP_USER_BASE, USER_STACK_LOW);
 	if (ph->filesz > ph->memsz || (uint64_t)ph->offset + ph->filesz > img->size)
-		return refuse(why, whylen, -ENOEXEC, "segment at 0x%08x has file bytes "
-			      "beyond its memory or the file", ph->vaddr);
+		return explain(-ENOEXEC, why, whylen, "segment at 0x%08x has file bytes "
+			       "beyond its memory or the file", ph->vaddr);
 	return 0;
 }
 
@@ -126,6 +115,14 @@ static int32_t map_segment(struct image *img, const struct elf32_phdr *ph)
 	return 0;
 }
 
+/* Reads program header i into ph: true if it is a segment to load. */
+static bool read_loadable_phdr(const struct image *img, const uint8_t *page, unsigned i,
+			       struct elf32_phdr *ph)
+{
+	elf_read_phdr(page, &img->header, i, ph);
+	return ph->type == ELF_PT_LOAD && ph->memsz != 0;
+}
+
 static int32_t map_segments(struct image *img, const uint8_t *page, char *why, uint32_t whylen)
 {
 	int32_t err = 0;
@@ -133,14 +130,13 @@ static int32_t map_segments(struct image *img, const uint8_t *page, char *why, u
 	for (unsigned i = 0; i < img->header.phnum && !err; i++) {
 		struct elf32_phdr ph;
 
-		elf_read_phdr(page, &img->header, i, &ph);
-		if (ph.type != ELF_PT_LOAD || ph.memsz == 0)
+		if (!read_loadable_phdr(img, page, i, &ph))
 			continue;
 		if (!(err = check_segment(img, &ph, why, whylen)))
 			err = map_segment(img, &ph);
 	}
 	if (!err && !img->brk)
-		err = refuse(why, whylen, -ENOEXEC, "no loadable segment");
+		err = explain(-ENOEXEC, why, whylen, "no loadable segment");
 	return err;
 }
 
@@ -167,8 +163,7 @@ static int32_t fill_segments(const struct image *img, const uint8_t *page)
 	for (unsigned i = 0; i < img->header.phnum && !err; i++) {
 		struct elf32_phdr ph;
 
-		elf_read_phdr(page, &img->header, i, &ph);
-		if (ph.type != ELF_PT_LOAD || ph.memsz == 0)
+		if (!read_loadable_phdr(img, page, i, &ph))
 			continue;
 		for (uint32_t va = page_round_down(ph.vaddr); va < ph.vaddr + ph.filesz && !err;
 		     va += PAGE_SIZE)
@@ -244,9 +239,9 @@ static int32_t open_program(struct image *img, const char *path, char *why, uint
 	if (!err)
 		err = fs_stat(img->inum, &st);
 	if (err)
-		return refuse(why, whylen, err, "not found");
+		return explain(err, why, whylen, "not found");
 	if (st.type != PUP_TYPE_FILE)
-		return refuse(why, whylen, -ENOEXEC, "not a file");
+		return explain(-ENOEXEC, why, whylen, "not a file");
 	img->size = st.size;
 	return 0;
 }
@@ -260,7 +255,7 @@ static int32_t build_image(struct image *img, const struct exec_args *a, uint32_
 	if (!page_pa || !(img->pgdir = pgdir_create())) {
 		if (page_pa)
 			frame_free(page_pa);
-		return refuse(why, whylen, -ENOMEM, "out of memory");
+		return explain(-ENOMEM, why, whylen, "out of memory");
 	}
 	err = read_header(img, phys_to_virt(page_pa), why, whylen);
 	if (!err)
@@ -271,7 +266,7 @@ static int32_t build_image(struct image *img, const struct exec_args *a, uint32_
 	if (err)
 		pgdir_destroy(img->pgdir);
 	if (err == -ENOMEM || err == -EIO)
-		refuse(why, whylen, err, err == -EIO ? "read error" : "out of memory");
+		explain(err, why, whylen, err == -EIO ? "read error" : "out of memory");
 	return err;
 }
 
@@ -299,7 +294,7 @@ int32_t spawn(const char *path, const struct exec_args *a, struct proc *parent,
 	int32_t err;
 
 	if (!p)
-		return refuse(why, whylen, -EAGAIN, "no free process slot");
+		return explain(-EAGAIN, why, whylen, "no free process slot");
 	p->parent = parent;
 	err = fds_open_console(p);
 	if (!err)

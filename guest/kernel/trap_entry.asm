@@ -6,7 +6,7 @@
 ; delivers straight to pup's ring-1 handler through a trap gate the host
 ; copied into the real IDT (a "direct trap", H:435). Either way the frame
 ; on pup's kernel stack is the CPU's: eflags, cs, eip, an error code for
-; vectors 8, 10-14 and 17, and esp and ss first when the trap came from
+; vectors 8, 10-14, 17 and 21, and esp and ss first when the trap came from
 ; ring 3 (on the stack named by TSS.esp0 natively, KH_SET_STACK under
 ; kennel). The only difference is eflags.IF: under kennel it is the
 ; virtual flag the host pushed, kennel_data.irq_enabled.
@@ -23,29 +23,15 @@
 ; with the direction flag clear, as C expects. Next: G:210.
 
 %include "pup_asm_offsets.inc"
+%include "arch/x86/trap_entry.inc"	; the stubs and the frame (P:125)
 
 	bits 32
 	extern trap_dispatch
 	extern kennel_data
 	extern pv
 
-%macro TRAP_STUB 1
-trap_stub_%1:
-%if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17
-	; the CPU pushed an error code
-%else
-	push 0				; none: a zero keeps the frame's shape
-%endif
-	push %1
-	jmp trap_common
-%endmacro
-
 	section .text
-%assign v 0
-%rep 64
-	TRAP_STUB v
-%assign v v+1
-%endrep
+	TRAP_STUBS 64, trap_common
 	global syscall_entry
 syscall_entry:				; int $0x80: no error code
 	push 0
@@ -53,18 +39,8 @@ syscall_entry:				; int $0x80: no error code
 	jmp trap_common
 
 trap_common:
-	push ds
-	push es
-	push fs
-	push gs
-	pusha
-	mov ax, ss
-	mov ds, ax
-	mov es, ax
-	cld
-	push esp			; struct trap_frame *
-	call trap_dispatch
-	add esp, 4
+	SAVE_TRAP_FRAME
+	CALL_TRAP_DISPATCH ss
 
 ;G:210 The way out, shared by every trap, and by a new process's first
 ; return to ring 3 (G:350). Register contract at trap_return: esp points
@@ -82,12 +58,7 @@ trap_common:
 ; selector by now; ss is still the kernel's own.
 	global trap_return
 trap_return:
-	popa
-	pop gs
-	pop fs
-	pop es
-	pop ds
-	add esp, 8			; vector and error code
+	RESTORE_TRAP_FRAME
 	jmp [pv + PV_IRET]
 
 	global native_iret
@@ -109,12 +80,6 @@ noirq_end:
 
 ; The stubs' addresses, for the gates traps.c builds.
 	section .rodata
-	global trap_stubs
-trap_stubs:
-%assign v 0
-%rep 64
-	dd trap_stub_%+v
-%assign v v+1
-%endrep
+	TRAP_STUB_TABLE 64
 
 section .note.GNU-stack noalloc noexec nowrite progbits

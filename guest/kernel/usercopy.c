@@ -7,12 +7,12 @@
  * is to write. A page of the stack that the program has not touched yet
  * counts as present: it is made now, as the page-fault handler would have
  * (G:313). Only then does pup copy, page by page, through the direct map
- * of each frame, so no user address is ever dereferenced and nothing a
+ * of each frame (the host's loop, lib/page_copy.c, P:275), so no user address is ever dereferenced and nothing a
  * program passes can fault the kernel. That works the same natively and
  * under kennel, where the kernel's direct map is all that the host needs
  * to have shadowed. A bad pointer earns the program -EFAULT. Next:
  * processes, G:330. */
-#include "lib/string.h"
+#include "lib/page_copy.h"
 #include "guest/kernel/kernel.h"
 #include "guest/kernel/layout.h"
 #include "guest/kernel/memory.h"
@@ -46,36 +46,19 @@ static uint8_t *kernel_view(uint32_t va)
 	       (va & ~PAGE_MASK);
 }
 
-static uint32_t chunk(uint32_t va, uint32_t left)
-{
-	uint32_t room = PAGE_SIZE - (va & ~PAGE_MASK);
-
-	return left < room ? left : room;
-}
-
 int32_t copy_from_user(void *dst, uint32_t usrc, uint32_t len)
 {
-	uint8_t *d = dst;
-
 	if (user_check(usrc, len, false))
 		return -EFAULT;
-	for (uint32_t n; len; usrc += n, d += n, len -= n) {
-		n = chunk(usrc, len);
-		memcpy(d, kernel_view(usrc), n);
-	}
+	copy_in_pages(dst, usrc, len, kernel_view);
 	return 0;
 }
 
 int32_t copy_to_user(uint32_t udst, const void *src, uint32_t len)
 {
-	const uint8_t *s = src;
-
 	if (user_check(udst, len, true))
 		return -EFAULT;
-	for (uint32_t n; len; udst += n, s += n, len -= n) {
-		n = chunk(udst, len);
-		memcpy(kernel_view(udst), s, n);
-	}
+	copy_out_pages(udst, src, len, kernel_view);
 	return 0;
 }
 

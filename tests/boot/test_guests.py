@@ -133,15 +133,17 @@ def assert_frames_balanced(machine):
 
 class SharedBoots:
     """Each boot runs once per module, the first time a test asks for it; a
-    boot that hangs or crashes fails every test that uses it, each time."""
+    boot that hangs or crashes fails every test that uses it, each time.
+    Its log is build/test-logs/PREFIX + key + .log."""
 
-    def __init__(self):
+    def __init__(self, prefix="test_guests_"):
+        self.prefix = prefix
         self.done = {}
         self.machines = []
 
     def get(self, key, runs, programs=()):
         if key not in self.done:
-            name = "test_guests_" + key
+            name = self.prefix + key
             log_path(name).unlink(missing_ok=True)
             machine = Qemu(append=append_of(runs), initrd=modules(guests_of(runs), programs),
                            name=name)

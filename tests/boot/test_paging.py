@@ -14,21 +14,21 @@
 # the tables of the slots the guest maps, whether it made 3 address spaces
 # or 500). The numbers are in the assertions' messages, and in the log.
 #
-# Boots are shared by the tests that read them, as in test_guests.py: the
-# well-behaved guests (4 MiB each) in one, the system-call guests in
-# another, the churning guest (8 MiB) alone, and the bad page-table cases
-# seven at a time beside a healthy bystander, which must outlive them.
+# Boots are shared by the tests that read them, through test_guests.py's
+# SharedBoots: the well-behaved guests (4 MiB each) in one, the
+# system-call guests in another, the churning guest (8 MiB) alone, and the
+# bad page-table cases seven at a time beside a healthy bystander, which
+# must outlive them.
 # Logs: build/test-logs/test_paging_*.log. Next: M:010, the last chapter.
 import re
 
 import pytest
 
-from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS, Qemu, log_path
-from test_guests import (LAUNCHER_KILLED, LAUNCHER_POWEROFF, append_of, assert_frames_balanced,
-                         assert_no_result, assert_result, exits_of, guests_of, index_of,
-                         killed_line, lines_of, modules)
+from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS
+from test_guests import (LAUNCHER_KILLED, LAUNCHER_POWEROFF, SharedBoots, assert_frames_balanced,
+                         assert_no_result, assert_result, exits_of, index_of, killed_line,
+                         lines_of)
 
-TIMEOUT = 60
 SHADOW_DIRS = 4  # host/guest.h: the shadow directories the host caches per guest
 SYSCALLS = 3000
 CHURN_SPACES = 500
@@ -40,36 +40,9 @@ def launcher(guest, *args, name=None, mem="4M"):
     return ",".join(words + ["/guests/%s.elf" % guest] + [str(a) for a in args])
 
 
-class Boots:
-    """Each boot runs once per module, when a test first asks for it."""
-
-    def __init__(self):
-        self.done = {}
-        self.machines = []
-
-    def get(self, key, runs):
-        if key not in self.done:
-            name = "test_paging_" + key
-            log_path(name).unlink(missing_ok=True)
-            machine = Qemu(append=append_of(runs), initrd=modules(guests_of(runs)), name=name)
-            self.machines.append(machine)
-            try:
-                self.done[key] = (machine, machine.wait_exit(timeout=TIMEOUT), None)
-            except AssertionError as error:
-                self.done[key] = (machine, None, error)
-        machine, status, error = self.done[key]
-        if error:
-            raise AssertionError("boot %s failed: %s" % (key, error))
-        return machine, status
-
-    def close(self):
-        for machine in self.machines:
-            machine.close()
-
-
 @pytest.fixture(scope="module")
 def boots():
-    shared = Boots()
+    shared = SharedBoots("test_paging_")
     yield shared
     shared.close()
 

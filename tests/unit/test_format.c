@@ -262,6 +262,20 @@ static void test_vsnprintf_with_many_arguments(void **state)
 	assert_int_equal(n, (int)strlen("a=-1 ff 10000000000 q end"));
 }
 
+/* explain() formats the reason like snprintf, truncating it to fit, and
+ * hands back the result it was given, whatever it is. */
+static void test_explain_returns_its_result(void **state)
+{
+	char why[12];
+
+	(void)state;
+	assert_int_equal(explain(-1, why, sizeof(why), "bad size %u", 7u), -1);
+	assert_string_equal(why, "bad size 7");
+	assert_int_equal(explain(-8, why, sizeof(why), "%s", "far too long a reason"), -8);
+	assert_string_equal(why, "far too lon");
+	assert_int_equal(explain(0, why, 0, "unused"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_empty_format),
 		cmocka_unit_test(test_unknown_conversion_is_literal),
 		cmocka_unit_test(test_vsnprintf_with_many_arguments),
+		cmocka_unit_test(test_explain_returns_its_result),
 	};
 
 	return cmocka_run_group_tests_name("format", tests, NULL, NULL);

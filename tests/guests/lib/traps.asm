@@ -29,48 +29,19 @@
 ; selector; ss is still the guest's own. Next: the dispatcher, T:360.
 
 %include "guest_abi.inc"
+%include "arch/x86/trap_entry.inc"	; the stubs and the frame (P:125)
 
 	bits 32
 	extern trap_dispatch
 	extern kennel_data
 
-%macro TRAP_STUB 1
-trap_stub_%1:
-%if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17 || %1 = 21
-	; the host pushed an error code
-%else
-	push 0				; none: a zero keeps the frame's shape
-%endif
-	push %1
-	jmp trap_entry
-%endmacro
-
 	section .text
-%assign v 0
-%rep 256
-	TRAP_STUB v
-%assign v v+1
-%endrep
+	TRAP_STUBS 256, trap_entry
 
 trap_entry:
-	push ds
-	push es
-	push fs
-	push gs
-	pusha
-	mov ax, GUEST_DS
-	mov ds, ax
-	mov es, ax
-	cld
-	push esp			; struct trap_frame *
-	call trap_dispatch
-	add esp, 4
-	popa
-	pop gs
-	pop fs
-	pop es
-	pop ds
-	add esp, 8			; vector and error code
+	SAVE_TRAP_FRAME
+	CALL_TRAP_DISPATCH GUEST_DS
+	RESTORE_TRAP_FRAME
 	push eax			; esp -> eax, eip, cs, eflags
 	mov eax, [esp + 12]
 	and eax, EFLAGS_IF
@@ -121,12 +92,6 @@ ring3_trampoline:
 
 ; The table of stub addresses that set_gate() puts into gates.
 	section .rodata
-	global trap_stubs
-trap_stubs:
-%assign v 0
-%rep 256
-	dd trap_stub_%+v
-%assign v v+1
-%endrep
+	TRAP_STUB_TABLE 256
 
 section .note.GNU-stack noalloc noexec nowrite progbits
