@@ -1,4 +1,4 @@
-/* host/asm_offsets_extra.h: offsets added by later chapters, included by
+/*P:310 host/asm_offsets_extra.h: offsets added by later chapters, included by
  * host/asm_offsets.c. The Switcher's page layout and the structures it
  * reads and writes (host/switcher.h) come first. */
 #include <stddef.h>

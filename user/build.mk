@@ -1,4 +1,4 @@
-# user/build.mk: the host's user programs and their C library.
+#U:505 user/build.mk: the host's user programs and their C library.
 #
 # user/libc/*.c and crt0.asm, plus the tree's lib/string.c and lib/format.c,
 # become build/user/libc.a. Each user/bin/NAME.c is linked with them by

@@ -1,4 +1,4 @@
-# tests/unit/build.mk: the foundation's unit tests. Each names the
+#T:095 tests/unit/build.mk: the foundation's unit tests. Each names the
 # pure-logic sources it is linked with.
 UNIT_TESTS += test_format test_bitmap test_frames test_bootinfo test_options
 UNIT_SRCS_test_format := lib/format.c lib/string.c
