@@ -98,6 +98,10 @@ static inline uint64_t guest_limit(const struct guest *g)
 	return (uint64_t)g->pfn_limit * PAGE_SIZE;
 }
 
+/* The guest-physical address of a field of the guest's struct kennel_data
+ * (valid once KH_INIT has set data_gpa). */
+#define KDATA(g, field)	((g)->data_gpa + offsetof(struct kennel_data, field))
+
 /* Is [gpa, gpa+len) wholly inside the guest's memory? In 64 bits, so
  * that no gpa + len can wrap around. */
 static inline bool guest_range_ok(const struct guest *g, uint64_t gpa, uint64_t len)
@@ -113,7 +117,6 @@ void run_guest(struct guest *g);
 
 /* host/hypercalls.c */
 void do_hypercalls(struct guest *g);
-const char *hypercall_name(uint32_t nr);
 void update_guest_time(struct guest *g);
 
 /* host/segments.c */

@@ -16,8 +16,6 @@
 #include "host/guest_memory.h"
 #include "host/timer.h"
 
-#define DATA_FIELD(g, field)	((g)->data_gpa + offsetof(struct kennel_data, field))
-
 typedef void (*hcall_fn)(struct guest *g, const struct kh_args *a);
 
 /*H:310 KH_INIT registers the shared page, struct kennel_data, which must
@@ -48,8 +46,8 @@ static void hc_init(struct guest *g, const struct kh_args *a)
 	g->syscall_vector = syscall_vector;
 	g->descriptors_changed = true;
 	g->async_next = 0;
-	guest_write_u32(g, DATA_FIELD(g, reserve_mem), 0u - SWITCHER_ADDR);
-	guest_write_u32(g, DATA_FIELD(g, tsc_khz), timer_tsc_khz());
+	guest_write_u32(g, KDATA(g, reserve_mem), 0u - SWITCHER_ADDR);
+	guest_write_u32(g, KDATA(g, tsc_khz), timer_tsc_khz());
 	g->time_written = ~0ull;
 }
 
@@ -191,7 +189,7 @@ static bool gpgdir_ok(struct guest *g, uint32_t gpgdir, const char *call)
 
 static void hc_new_pgtable(struct guest *g, const struct kh_args *a)
 {
-	uint32_t kernel_address = guest_read_u32(g, DATA_FIELD(g, kernel_address));
+	uint32_t kernel_address = guest_read_u32(g, KDATA(g, kernel_address));
 
 	if (!gpgdir_ok(g, a->arg1, "KH_NEW_PGTABLE"))
 		return;
@@ -277,11 +275,6 @@ static const struct hcall hcalls[KH_NR_CALLS] = {
 	[KH_FLUSH_TLB]		= { "KH_FLUSH_TLB", hc_flush_tlb, true },
 };
 
-const char *hypercall_name(uint32_t nr)
-{
-	return nr < KH_NR_CALLS ? hcalls[nr].name : "unknown hypercall";
-}
-
 static void do_call(struct guest *g, const struct kh_args *a, bool batched)
 {
 	if (a->nr >= KH_NR_CALLS) {
@@ -310,15 +303,15 @@ static void drain_async_ring(struct guest *g)
 	struct kh_args a;
 	const uint8_t done = KH_ASYNC_DONE;
 
-	guest_read(g, DATA_FIELD(g, async_status), status, sizeof(status));
+	guest_read(g, KDATA(g, async_status), status, sizeof(status));
 	for (uint32_t n = 0; n < KH_ASYNC_SLOTS && !g->dead; n++) {
 		uint32_t i = g->async_next;
 
 		if (status[i] != KH_ASYNC_READY)
 			break;
-		guest_read(g, DATA_FIELD(g, async_calls) + i * sizeof(a), &a, sizeof(a));
+		guest_read(g, KDATA(g, async_calls) + i * sizeof(a), &a, sizeof(a));
 		do_call(g, &a, true);
-		guest_write(g, DATA_FIELD(g, async_status) + i, &done, 1);
+		guest_write(g, KDATA(g, async_status) + i, &done, 1);
 		g->async_next = (i + 1) % KH_ASYNC_SLOTS;
 	}
 }
@@ -346,6 +339,6 @@ void update_guest_time(struct guest *g)
 
 	if (!g->data_gpa || ticks == g->time_written)
 		return;
-	guest_write(g, DATA_FIELD(g, time_ns), &ns, sizeof(ns));
+	guest_write(g, KDATA(g, time_ns), &ns, sizeof(ns));
 	g->time_written = ticks;
 }

@@ -21,17 +21,15 @@
 #include "host/timer.h"
 #include "host/trap.h"
 
-#define DATA_FIELD(g, field)	((g)->data_gpa + offsetof(struct kennel_data, field))
-
 uint32_t guest_irq_enabled(struct guest *g)
 {
-	return g->data_gpa ? guest_read_u32(g, DATA_FIELD(g, irq_enabled)) & EFLAGS_IF : 0;
+	return g->data_gpa ? guest_read_u32(g, KDATA(g, irq_enabled)) & EFLAGS_IF : 0;
 }
 
 void set_guest_irq_enabled(struct guest *g, uint32_t flag)
 {
 	if (g->data_gpa)
-		guest_write_u32(g, DATA_FIELD(g, irq_enabled), flag & EFLAGS_IF);
+		guest_write_u32(g, KDATA(g, irq_enabled), flag & EFLAGS_IF);
 }
 
 /*H:510 The frame, lowest address first: the error code if the vector has
@@ -113,6 +111,13 @@ struct irq_view {
 	uint32_t irq_enabled, blocked_irqs, noirq_start, noirq_end;
 };
 
+/* One read fetches all four: they open struct kennel_data, in this order. */
+_Static_assert(offsetof(struct kennel_data, irq_enabled) == offsetof(struct irq_view, irq_enabled) &&
+	       offsetof(struct kennel_data, blocked_irqs) == offsetof(struct irq_view, blocked_irqs) &&
+	       offsetof(struct kennel_data, noirq_start) == offsetof(struct irq_view, noirq_start) &&
+	       offsetof(struct kennel_data, noirq_end) == offsetof(struct irq_view, noirq_end),
+	       "struct irq_view mirrors the head of struct kennel_data");
+
 static uint32_t take_lowest(struct guest *g, uint32_t deliverable)
 {
 	uint32_t irq = (uint32_t)__builtin_ctz(deliverable);
@@ -125,7 +130,7 @@ static uint32_t take_lowest(struct guest *g, uint32_t deliverable)
 
 static void show_pending(struct guest *g, uint32_t pending)
 {
-	guest_write_u32(g, DATA_FIELD(g, irq_pending), pending != 0);
+	guest_write_u32(g, KDATA(g, irq_pending), pending != 0);
 }
 
 void maybe_deliver_interrupt(struct guest *g)

@@ -33,8 +33,7 @@ static void wait_for_interrupt(struct guest *g)
 	uint32_t flags;
 
 	if (g->data_gpa)
-		g->blocked_when_halted = guest_read_u32(g, g->data_gpa +
-			offsetof(struct kennel_data, blocked_irqs));
+		g->blocked_when_halted = guest_read_u32(g, KDATA(g, blocked_irqs));
 	flags = irq_save();
 	while (!interrupt_deliverable(g) && !input_waiting(g) && !proc_should_stop(current))
 		proc_sleep();
@@ -90,7 +89,7 @@ static void reflect_page_fault(struct guest *g)
 		return;
 	}
 	if (g->data_gpa)
-		guest_write_u32(g, g->data_gpa + offsetof(struct kennel_data, cr2), g->cr2);
+		guest_write_u32(g, KDATA(g, cr2), g->cr2);
 	deliver_trap(g, VEC_PAGE);
 }
 

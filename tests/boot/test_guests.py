@@ -229,6 +229,7 @@ BAD_CASES = {
     "gdt_dpl0": r"^KH_LOAD_GDT_ENTRY\b.*\bslot 8\b.*DPL",
     "gdt_dpl2": r"^KH_LOAD_GDT_ENTRY\b.*\bslot 8\b.*DPL",
     "gdt_system": r"^KH_LOAD_GDT_ENTRY\b.*\bslot 8\b.*system",
+    "gdt_empty_under_fs": r"^bad guest state: fs 0x41 names an empty slot$",
     "idt_vector2": r"^KH_LOAD_IDT_ENTRY\b.*\bvector 2\b.*reserved",
     "idt_vector8": r"^KH_LOAD_IDT_ENTRY\b.*\bvector 8\b.*reserved",
     "idt_vector31": r"^KH_LOAD_IDT_ENTRY\b.*\bvector (31|0x1f)\b.*reserved",

@@ -112,6 +112,18 @@ def test_bad_pointers_earn_efault(qemu):
     assert status == EXIT_SUCCESS
 
 
+def test_hypervisor_device_checks_its_launcher(qemu):
+    """/dev/kennel refuses every bad KN_INIT, KN_SET_REGS and KN_IRQ, and
+    pins a guest's memory until the guest is gone (user/bin/kndev.c)."""
+    machine, status = boot(qemu, ["/bin/kndev"], ["kndev"])
+    assert "kndev: FAILED" not in machine.output, machine.tail()
+    assert re.search(r"^kndev: 25 checks, 0 failed$", machine.output, re.M), machine.tail()
+    assert "Test result: SUCCESS" in lines_of(machine)
+    assert_exits(machine, [("/bin/kndev", 0)])
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+
+
 def test_spinner_does_not_starve_others(qemu):
     runs = ["/bin/starve"] + ["/bin/worker,%d" % i for i in range(1, 5)]
     machine, status = boot(qemu, runs, ["starve", "spin", "hello", "worker"])

@@ -103,6 +103,16 @@ static void gdt_system(void)
 					  DESC_TYPE_TSS32, 0));
 }
 
+/* Empty a slot while fs still holds it: the host must refuse to enter the
+ * guest again (H:440), not let the Switcher's "pop fs" fault. */
+static void gdt_empty_under_fs(void)
+{
+	kh_load_gdt_entry(SLOT, data_dpl(1));
+	asm volatile("mov %0, %%fs" : : "r"(SEL(SLOT, 1)));
+	kh_load_gdt_entry(SLOT, (struct desc){ 0, 0 });
+	hcall(KH_FLUSH_ASYNC, 0, 0, 0, 0);
+}
+
 /* Gates. */
 static void idt_vector2(void)
 {
@@ -251,6 +261,7 @@ static const struct bad_case cases[] = {
 	{ "gdt_dpl0", "load a DPL-0 data segment", gdt_dpl0, false },
 	{ "gdt_dpl2", "load a DPL-2 data segment", gdt_dpl2, false },
 	{ "gdt_system", "load a TSS descriptor", gdt_system, false },
+	{ "gdt_empty_under_fs", "empty GDT slot 8 while fs holds it", gdt_empty_under_fs, false },
 	{ "idt_vector2", "gate vector 2", idt_vector2, false },
 	{ "idt_vector8", "gate vector 8", idt_vector8, false },
 	{ "idt_vector31", "gate vector 31, the hypercall vector", idt_vector31, false },
