@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/elf_forge.h"
+
 #include "lib/string.h"
 #include "arch/x86/syscall.h"
 #include "host/elf.h"
@@ -22,7 +24,6 @@
 #define TEXT_VA		0x00400000u
 #define DATA_VA		0x00401000u
 #define LIMIT		(USER_STACK_TOP - USER_STACK_SIZE)
-#define PT_GNU_STACK	0x6474e551u
 
 static uint8_t file[FILE_SIZE];
 static struct elf_image img;
@@ -30,52 +31,20 @@ static char why[128];
 
 static struct elf32_ehdr *ehdr(void)
 {
-	return (struct elf32_ehdr *)file;
+	return forge_ehdr(file);
 }
 
 static struct elf32_phdr *phdr(unsigned i)
 {
-	return (struct elf32_phdr *)(file + sizeof(struct elf32_ehdr)) + i;
-}
-
-static void set_phdr(unsigned i, uint32_t type, uint32_t off, uint32_t va, uint32_t filesz,
-		     uint32_t memsz, uint32_t flags)
-{
-	struct elf32_phdr *ph = phdr(i);
-
-	memset(ph, 0, sizeof(*ph));
-	ph->type = type;
-	ph->offset = off;
-	ph->vaddr = ph->paddr = va;
-	ph->filesz = filesz;
-	ph->memsz = memsz;
-	ph->flags = flags;
-	ph->align = 0x1000;
+	return forge_phdr(file, i);
 }
 
 /* text 0x400000 (r-x, 0x100 bytes), a GNU_STACK header, data 0x401000
  * (rw-, 0x80 bytes from the file, 0x2000 in memory). */
 static int setup_valid(void **state)
 {
-	struct elf32_ehdr *h = ehdr();
-
 	(void)state;
-	memset(file, 0, sizeof(file));
-	memcpy(h->ident, "\177ELF", 4);
-	h->ident[4] = ELF_CLASS32;
-	h->ident[5] = ELF_DATA_LSB;
-	h->ident[6] = ELF_VERSION;
-	h->type = ELF_ET_EXEC;
-	h->machine = ELF_EM_386;
-	h->version = ELF_VERSION;
-	h->entry = TEXT_VA + 0x10;
-	h->phoff = sizeof(struct elf32_ehdr);
-	h->ehsize = sizeof(struct elf32_ehdr);
-	h->phentsize = sizeof(struct elf32_phdr);
-	h->phnum = 3;
-	set_phdr(0, ELF_PT_LOAD, 0x1000, TEXT_VA, 0x100, 0x100, ELF_PF_R | ELF_PF_X);
-	set_phdr(1, PT_GNU_STACK, 0, 0, 0, 0, ELF_PF_R | ELF_PF_W);
-	set_phdr(2, ELF_PT_LOAD, 0x2000, DATA_VA, 0x80, 0x2000, ELF_PF_R | ELF_PF_W);
+	forge_program(file, sizeof(file), TEXT_VA, DATA_VA, TEXT_VA + 0x10, 0);
 	memset(why, 0, sizeof(why));
 	return 0;
 }

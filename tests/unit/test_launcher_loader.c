@@ -19,6 +19,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/elf_forge.h"
+
 #include "lib/string.h"
 #include "host/elf.h"
 #include "launcher/loader.h"
@@ -30,7 +32,6 @@
 #define LINK_OFFSET	0xC0000000u
 #define ENTRY		(TEXT_PA + 0x10)
 #define GARBAGE		0xAA
-#define PT_GNU_STACK	0x6474e551u
 
 static uint8_t file[FILE_SIZE];
 static uint8_t ram[RAM];
@@ -39,28 +40,18 @@ static char why[160];
 
 static struct elf32_ehdr *ehdr(void)
 {
-	return (struct elf32_ehdr *)file;
+	return forge_ehdr(file);
 }
 
 static struct elf32_phdr *phdr(unsigned i)
 {
-	return (struct elf32_phdr *)(file + sizeof(struct elf32_ehdr)) + i;
+	return forge_phdr(file, i);
 }
 
 static void set_phdr(unsigned i, uint32_t type, uint32_t off, uint32_t pa, uint32_t filesz,
 		     uint32_t memsz, uint32_t flags)
 {
-	struct elf32_phdr *ph = phdr(i);
-
-	memset(ph, 0, sizeof(*ph));
-	ph->type = type;
-	ph->offset = off;
-	ph->paddr = pa;
-	ph->vaddr = pa + LINK_OFFSET;
-	ph->filesz = filesz;
-	ph->memsz = memsz;
-	ph->flags = flags;
-	ph->align = 0x1000;
+	forge_segment(file, i, type, off, pa, LINK_OFFSET, filesz, memsz, flags);
 }
 
 static void fill_file_bytes(void)
@@ -73,25 +64,8 @@ static void fill_file_bytes(void)
  * from the file, 0x2000 in memory). */
 static int setup_valid(void **state)
 {
-	struct elf32_ehdr *h = ehdr();
-
 	(void)state;
-	memset(file, 0, sizeof(file));
-	memcpy(h->ident, "\177ELF", 4);
-	h->ident[4] = ELF_CLASS32;
-	h->ident[5] = ELF_DATA_LSB;
-	h->ident[6] = ELF_VERSION;
-	h->type = ELF_ET_EXEC;
-	h->machine = ELF_EM_386;
-	h->version = ELF_VERSION;
-	h->entry = ENTRY;
-	h->phoff = sizeof(struct elf32_ehdr);
-	h->ehsize = sizeof(struct elf32_ehdr);
-	h->phentsize = sizeof(struct elf32_phdr);
-	h->phnum = 3;
-	set_phdr(0, ELF_PT_LOAD, 0x1000, TEXT_PA, 0x100, 0x100, ELF_PF_R | ELF_PF_X);
-	set_phdr(1, PT_GNU_STACK, 0, 0, 0, 0, ELF_PF_R | ELF_PF_W);
-	set_phdr(2, ELF_PT_LOAD, 0x2000, DATA_PA, 0x80, 0x2000, ELF_PF_R | ELF_PF_W);
+	forge_program(file, sizeof(file), TEXT_PA, DATA_PA, ENTRY, LINK_OFFSET);
 	fill_file_bytes();
 	memset(ram, GARBAGE, sizeof(ram));
 	memset(why, 0, sizeof(why));
