@@ -15,7 +15,12 @@ VERSION := $(shell cat VERSION)
 BUILD := build
 OPT ?= -O2
 GDB_PORT ?= 1234
-PYTHON := /usr/bin/python3
+# Python for the tests and tools: the first python3 that has pytest and
+# pexpect (on PATH, else Debian's /usr/bin/python3, where scripts/deps.sh
+# installs them); `make check PYTHON=...` chooses another. Recursive (=), so
+# it is asked after `deps` has run.
+PYTHON ?= $(shell for p in python3 /usr/bin/python3; do $$p -c 'import pytest, pexpect' \
+	2>/dev/null && { command -v $$p; exit 0; }; done; echo python3)
 QEMU := qemu-system-i386
 QEMU_FLAGS := -display none -serial stdio -monitor none -net none -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -m 256M
@@ -55,30 +60,48 @@ $(BUILD)/%.o: %.c $(BUILD)/.flags
 
 # nasm 2.16's -MD leaves %include'd files out of the dependency file, so
 # the dependencies come from a separate -M run, which lists them.
-$(BUILD)/%.o: %.asm $(BUILD)/.flags $(BUILD)/gen/asm_offsets.inc
+$(BUILD)/%.o: %.asm $(BUILD)/.flags $(BUILD)/gen/arch_x86.inc
 	@mkdir -p $(@D)
 	@$(NASM) $(NASMFLAGS) -M -MP -MT $@ -MF $(@:.o=.d) $<
 	$(NASM) $(NASMFLAGS) -o $@ $<
 
-#P:020 Structure offsets and layout constants for assembly come from one
-# C file, host/asm_offsets.c: compiled to assembly text, its "->NAME value"
-# markers become nasm %define lines. Nothing is typed twice.
+#P:020 Numbers that both C and assembly need come from C files compiled
+# to assembly text, whose "->NAME value" markers become nasm %define lines
+# (P:300). arch/x86/asm_facts.c gives the hardware facts that every
+# kernel's assembly shares (build/gen/arch_x86.inc), host/kernel/asm_offsets.c
+# the host kernel's numbers (kernel_asm_offsets.inc), host/asm_offsets.c
+# the Switcher's (asm_offsets.inc); pup and the test guests make theirs
+# with the same recipe, compile_inc. Nothing is typed twice.
+define compile_inc
+@mkdir -p $(@D)
+$(CC) $(CFLAGS32) $(INC_CFLAGS) -MMD -MP -MT $@ -MF $(@:.inc=.d) -S $< -o $(@:.inc=.s)
+@echo '; generated from $< by the build: do not edit' > $@.tmp
+@sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\([-0-9]*\).*/%define \1 (\2 \& 0xFFFFFFFF)/p' $(@:.inc=.s) >> $@.tmp
+@mv $@.tmp $@
+endef
+
+ARCH_INC := $(BUILD)/gen/arch_x86.inc
+$(ARCH_INC): arch/x86/asm_facts.c $(BUILD)/.flags
+	$(compile_inc)
+$(BUILD)/gen/kernel_asm_offsets.inc: host/kernel/asm_offsets.c $(BUILD)/.flags
+	$(compile_inc)
 $(BUILD)/gen/asm_offsets.inc: host/asm_offsets.c $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS32) -MMD -MP -MT $@ -MF $(BUILD)/gen/asm_offsets.d -S $< -o $(BUILD)/gen/asm_offsets.s
-	@echo '; generated from host/asm_offsets.c by the Makefile: do not edit' > $@.tmp
-	@sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\([-0-9]*\).*/%define \1 (\2 \& 0xFFFFFFFF)/p' $(BUILD)/gen/asm_offsets.s >> $@.tmp
-	@mv $@.tmp $@
+	$(compile_inc)
 
 # ---- the host kernel ------------------------------------------------------
-LIB_SRCS := $(wildcard lib/*.c)
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
-HOST_SRCS := $(filter-out host/asm_offsets.c,$(wildcard host/*.c))
-HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o) $(patsubst %.asm,$(BUILD)/%.o,$(wildcard host/*.asm))
+# The hypervisor (host/, host/memory/) and the OS beneath it (host/kernel/)
+# link into one image, with the Switcher and lib/.
+LIB_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard lib/*.c lib/*.asm)))
+HOST_SRCS := $(filter-out %/asm_offsets.c,$(wildcard host/*.c host/memory/*.c host/kernel/*.c))
+HOST_ASM := $(wildcard host/kernel/*.asm)
+HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o) $(HOST_ASM:%.asm=$(BUILD)/%.o)
 SWITCHER_OBJS := $(patsubst %.asm,$(BUILD)/%.o,$(wildcard switcher/*.asm))
 
-$(BUILD)/kennel.elf: $(HOST_OBJS) $(SWITCHER_OBJS) $(LIB_OBJS) host/kernel.ld
-	$(LD) $(LDFLAGS32) -T host/kernel.ld -Map $(BUILD)/kennel.map -o $@ \
+$(HOST_ASM:%.asm=$(BUILD)/%.o): $(BUILD)/gen/kernel_asm_offsets.inc
+$(SWITCHER_OBJS): $(BUILD)/gen/asm_offsets.inc
+
+$(BUILD)/kennel.elf: $(HOST_OBJS) $(SWITCHER_OBJS) $(LIB_OBJS) host/kernel/kernel.ld
+	$(LD) $(LDFLAGS32) -T host/kernel/kernel.ld -Map $(BUILD)/kennel.map -o $@ \
 		$(HOST_OBJS) $(SWITCHER_OBJS) $(LIB_OBJS) $(LIBGCC)
 
 # ---- the other parts of the tree --------------------------------------------
@@ -136,13 +159,14 @@ boot-tests: all
 	$(PYTHON) -m pytest -q tests/boot
 
 #T:010 `make check` is the whole truth: the tour must be well formed, the
-# unit tests must pass, and then the boot tests drive the real QEMU. It runs
+# layers kept apart (P:085), the unit tests must pass, and then the boot tests drive the real QEMU. It runs
 # every stage even when an earlier one fails, so one run shows everything,
 # and exits non-zero if any failed.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@status=0; \
 	$(PYTHON) scripts/tour.py --check . || status=1; \
+	$(PYTHON) scripts/check_layers.py . || status=1; \
 	$(MAKE) --no-print-directory unit || status=1; \
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/boot || status=1; \
 	exit $$status

@@ -7,7 +7,7 @@
 # boots natively (QEMU -kernel, Multiboot) and under kennel (the ISO
 # carries it as /guests/pup.elf for the Launcher). Its assembly shares
 # numbers with its C through build/gen/pup_asm_offsets.inc, made from
-# guest/kernel/asm_offsets.c the way the host's is (P:020).
+# guest/kernel/asm_offsets.c by the host's recipe (P:020).
 #
 # mkpupfs (G:570) is a native program for the build machine:
 # build/guest/mkpupfs IMAGE SIZE_KIB DIR. The userland's build makes the
@@ -24,13 +24,7 @@ PUP_OBJS := $(PUP_C_SRCS:%.c=$(BUILD)/%.o) $(PUP_ASM_SRCS:%.asm=$(BUILD)/%.o)
 PUP_OFFSETS := $(BUILD)/gen/pup_asm_offsets.inc
 
 $(PUP_OFFSETS): guest/kernel/asm_offsets.c $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS32) -MMD -MP -MT $@ -MF $(BUILD)/gen/pup_asm_offsets.d -S $< \
-		-o $(BUILD)/gen/pup_asm_offsets.s
-	@echo '; generated from guest/kernel/asm_offsets.c by guest/build.mk: do not edit' > $@.tmp
-	@sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\([-0-9]*\).*/%define \1 (\2 \& 0xFFFFFFFF)/p' \
-		$(BUILD)/gen/pup_asm_offsets.s >> $@.tmp
-	@mv $@.tmp $@
+	$(compile_inc)
 
 $(PUP_ASM_SRCS:%.asm=$(BUILD)/%.o): $(PUP_OFFSETS)
 

@@ -1,33 +1,32 @@
-/*P:300 host/asm_offsets.c: the one source of every number that both C
- * and assembly need.
+/*P:310 host/asm_offsets.c: the numbers the Switcher (switcher/switcher.asm)
+ * shares with the hypervisor's C, written once.
  *
- * This file is never linked. The build compiles it to assembly text, in
- * which each DEFINE leaves a line "->NAME value", and turns those lines
- * into build/gen/asm_offsets.inc for nasm. So a structure offset or a
- * layout constant is written once, in C, and assembly can never drift
- * out of step with it. */
+ * Compiled to assembly text and never linked, like the kernel's (P:300):
+ * the build makes build/gen/asm_offsets.inc from it. The Switcher's page
+ * layout, the structures it reads and writes (host/switcher.h) and the
+ * host's selectors. */
 #include <stddef.h>
+#include "arch/x86/asm_define.h"
 #include "arch/x86/desc.h"
-#include "host/layout.h"
-#include "host/trap.h"
-#include "host/asm_offsets_extra.h"
-
-#define DEFINE(name, value) \
-	asm volatile("\n.ascii \"->" #name " %c0\"" : : "i"(value))
+#include "host/switcher.h"
 
 void asm_offsets(void);
 
 void asm_offsets(void)
 {
-	DEFINE(KERNEL_BASE, KERNEL_BASE);
-	DEFINE(DIRECT_MAP_SLOTS, DIRECT_MAP_SLOTS);
-	DEFINE(BOOT_STACK_SIZE, BOOT_STACK_SIZE);
-	DEFINE(KERNEL_CS, KERNEL_CS);
 	DEFINE(KERNEL_DS, KERNEL_DS);
-	DEFINE(USER_CS, USER_CS);
-	DEFINE(USER_DS, USER_DS);
 	DEFINE(TSS_SEL, TSS_SEL);
-	DEFINE(TRAP_FRAME_SIZE, sizeof(struct trap_frame));
-	DEFINE(TRAP_FRAME_VECTOR, offsetof(struct trap_frame, vector));
-	ASM_OFFSETS_EXTRA();
+	DEFINE(SWITCHER_REGS, SWITCHER_REGS);
+	DEFINE(SWITCHER_STATE, SWITCHER_STATE_PAGE);
+	DEFINE(REGS_TRAPNUM, offsetof(struct guest_regs, trapnum));
+	DEFINE(REGS_SIZE, sizeof(struct guest_regs));
+	DEFINE(ST_HOST_SP, offsetof(struct switcher_state, host_sp));
+	DEFINE(ST_HOST_CR3, offsetof(struct switcher_state, host_cr3));
+	DEFINE(ST_HOST_GDTR, offsetof(struct switcher_state, host_gdtr));
+	DEFINE(ST_HOST_IDTR, offsetof(struct switcher_state, host_idtr));
+	DEFINE(ST_GUEST_GDTR, offsetof(struct switcher_state, guest_gdtr));
+	DEFINE(ST_GUEST_IDTR, offsetof(struct switcher_state, guest_idtr));
+	DEFINE(ST_GUEST_GDT, offsetof(struct switcher_state, guest_gdt));
+	DEFINE(TSS_DESC_TYPE_BYTE, GDT_TSS * 8 + 5);
+	DEFINE(TSS_DESC_BUSY, DESC_TSS_BUSY);
 }

@@ -12,7 +12,7 @@
  * ring 3, is reflected to the guest's own #GP handler. Next: H:600. */
 #include "arch/x86/cpu.h"
 #include "host/guest.h"
-#include "host/guest_memory.h"
+#include "host/memory/guest_memory.h"
 
 #define OP_SIZE_PREFIX	0x66
 

@@ -4,7 +4,7 @@
  * and is destroyed when that file is closed. Its memory is the Launcher's
  * (guest-physical X is the Launcher's address mem_base + X), so the host
  * touches guest memory only while that Launcher is the current process,
- * and only through host/guest_memory.c. What the guest cannot be trusted
+ * and only through host/memory/access.c. What the guest cannot be trusted
  * to keep, the host keeps here: its descriptor tables as checked, its
  * pending interrupts, its timer, the reason it died. Next: H:120. */
 #ifndef HOST_GUEST_H
@@ -16,7 +16,7 @@
 #include "arch/x86/desc.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/kennel_dev.h"
-#include "host/proc.h"
+#include "host/kernel/proc.h"
 #include "host/switcher.h"
 
 #define GUESTS_MAX	16
@@ -41,7 +41,7 @@ struct guest {
 	uint32_t regs_frame;
 	struct guest_regs *regs;
 	uint32_t cr2;			/* the last page fault's address */
-	struct desc gdt[GDT_ENTRIES];	/* as checked (host/segments.c) */
+	struct desc gdt[GDT_ENTRIES];	/* as checked (host/guest_descriptors.c) */
 	struct desc idt[IDT_ENTRIES];	/* the guest's own gates */
 	uint32_t stack_ss, stack_esp;	/* KH_SET_STACK */
 
@@ -57,12 +57,12 @@ struct guest {
 	bool halted;			/* KH_HALT: wait for an interrupt */
 	uint32_t blocked_when_halted;	/* its blocked_irqs as it halted */
 
-	/* Lazy FPU switching (host/fpu.c). */
+	/* Lazy FPU switching (host/guest_fpu.c). */
 	bool virtual_ts;		/* the guest's own CR0.TS (KH_TS) */
 	bool fpu_saved;			/* fpu_state holds its registers */
 	uint8_t fpu_state[FPU_STATE_SIZE] __attribute__((aligned(16)));
 
-	/* The shadow page tables (host/pgtable.c): one linear directory
+	/* The shadow page tables (host/memory/shadow.c): one linear directory
 	 * until the guest's first KH_NEW_PGTABLE, then a cache of shadows. */
 	uint32_t *linear_pgdir;
 	struct shadow_dir shadows[SHADOW_DIRS];
@@ -109,8 +109,14 @@ static inline bool guest_range_ok(const struct guest *g, uint64_t gpa, uint64_t 
 	return gpa <= guest_limit(g) && len <= guest_limit(g) - gpa;
 }
 
-/* host/kennel_dev.c: the guest in slot i of the host's list, or NULL. */
+/* host/guests.c: the table of guests alive (H:130). guest_slot(i) is the
+ * guest in slot i, or NULL; guests_add is 0 or -EAGAIN when full. */
 struct guest *guest_slot(uint32_t i);
+int32_t guests_add(struct guest *g);
+void guests_remove(struct guest *g);
+
+/* host/kennel_dev.c */
+void kennel_dev_init(void);
 
 /* host/run_guest.c */
 void run_guest(struct guest *g);
@@ -119,7 +125,7 @@ void run_guest(struct guest *g);
 void do_hypercalls(struct guest *g);
 void update_guest_time(struct guest *g);
 
-/* host/segments.c */
+/* host/guest_descriptors.c */
 void guest_gdt_init(struct guest *g);
 const char *gdt_entry_problem(uint32_t index, struct desc d);
 void set_gdt_entry(struct guest *g, uint32_t index, struct desc d);
@@ -133,7 +139,7 @@ bool direct_trap(const struct guest *g, uint32_t vector);
 const char *syscall_vector_problem(uint32_t vector);
 uint32_t segment_base(const struct guest *g, uint32_t sel);
 
-/* host/interrupts.c */
+/* host/guest_interrupts.c */
 void interrupts_init(void);
 void deliver_trap(struct guest *g, uint32_t vector);
 void maybe_deliver_interrupt(struct guest *g);
@@ -146,23 +152,11 @@ void set_guest_irq_enabled(struct guest *g, uint32_t flag);
 /* host/emulate.c */
 bool emulate_insn(struct guest *g);
 
-/* host/fpu.c */
+/* host/guest_fpu.c */
 void fpu_init(void);
 void fpu_before_entry(struct guest *g);
 void fpu_after_exit(struct guest *g);
 void fpu_take(struct guest *g);
 void fpu_forget(struct guest *g);
-
-/* host/pgtable.c */
-int32_t pgtable_init(struct guest *g);
-void pgtable_destroy(struct guest *g);
-uint32_t pgtable_cr3(struct guest *g);
-bool demand_page(struct guest *g, uint32_t vaddr, uint32_t errcode);
-bool guest_virt_to_phys(struct guest *g, uint32_t vaddr, bool write, uint32_t *gpa);
-void pgtable_switch(struct guest *g, uint32_t gpgdir);
-void pgtable_set_pte(struct guest *g, uint32_t gpgdir, uint32_t va);
-void pgtable_set_pde(struct guest *g, uint32_t gpgdir, uint32_t slot);
-void pgtable_flush(struct guest *g, bool all);
-void pgtable_pin_stack(struct guest *g);
 
 #endif

@@ -13,8 +13,8 @@
 #include "arch/x86/cpu.h"
 #include "lib/string.h"
 #include "host/guest.h"
-#include "host/guest_memory.h"
-#include "host/timer.h"
+#include "host/memory/guest_memory.h"
+#include "host/kernel/timer.h"
 
 typedef void (*hcall_fn)(struct guest *g, const struct kh_args *a);
 
@@ -82,7 +82,7 @@ static void hc_shutdown(struct guest *g, const struct kh_args *a)
 	g->dead = true;
 }
 
-/*H:320 Descriptors: the checks are in host/segments.c (H:400). */
+/*H:320 Descriptors: the checks are in host/guest_descriptors.c (H:400). */
 static void hc_load_gdt_entry(struct guest *g, const struct kh_args *a)
 {
 	struct desc d = { a->arg2, a->arg3 };
@@ -199,7 +199,7 @@ static void hc_new_pgtable(struct guest *g, const struct kh_args *a)
 		return;
 	}
 	g->kernel_address = kernel_address;
-	pgtable_switch(g, a->arg1);
+	shadow_switch(g, a->arg1);
 }
 
 static bool entry_frame_ok(struct guest *g, uint32_t entry, const char *call)
@@ -218,7 +218,7 @@ static void hc_set_pte(struct guest *g, const struct kh_args *a)
 		kill_guest(g, "KH_SET_PTE: 0x%x is in the Switcher's slot", a->arg2);
 		return;
 	}
-	pgtable_set_pte(g, a->arg1, a->arg2);
+	shadow_set_pte(g, a->arg1, a->arg2);
 }
 
 static void hc_set_pde(struct guest *g, const struct kh_args *a)
@@ -234,7 +234,7 @@ static void hc_set_pde(struct guest *g, const struct kh_args *a)
 		kill_guest(g, "KH_SET_PDE: 4 MiB pages are not supported");
 		return;
 	}
-	pgtable_set_pde(g, a->arg1, a->arg2);
+	shadow_set_pde(g, a->arg1, a->arg2);
 }
 
 static void hc_flush_tlb(struct guest *g, const struct kh_args *a)
@@ -243,7 +243,7 @@ static void hc_flush_tlb(struct guest *g, const struct kh_args *a)
 		kill_guest(g, "KH_FLUSH_TLB: %u is neither 0 (user) nor 1 (all)", a->arg1);
 		return;
 	}
-	pgtable_flush(g, a->arg1);
+	shadow_flush(g, a->arg1);
 }
 
 /*H:350 The table. "batch" marks the calls that may come through the

@@ -12,96 +12,26 @@
  * the guest's memory is that process's address space. Next: H:110, the
  * structure that describes a guest. */
 #include "arch/x86/cpu.h"
-#include <stdarg.h>
 #include "lib/string.h"
 #include "lib/format.h"
-#include "host/kennel_dev.h"
 #include "host/guest.h"
-#include "host/guest_memory.h"
-#include "host/device.h"
-#include "host/usercopy.h"
-#include "host/condev.h"
-#include "host/frames.h"
-#include "host/heap.h"
-#include "host/layout.h"
-#include "host/sched.h"
-#include "host/console.h"
-#include "host/uspace.h"
+#include "host/memory/guest_memory.h"
+#include "host/kernel/device.h"
+#include "host/kernel/usercopy.h"
+#include "host/kernel/condev.h"
+#include "host/kernel/frames.h"
+#include "host/kernel/heap.h"
+#include "host/kernel/layout.h"
+#include "host/kernel/sched.h"
+#include "host/kernel/console.h"
+#include "host/kernel/uspace.h"
 
 /* Guest memory must leave the Switcher's slot alone and fit the
  * Launcher's user space: 1 GiB is more than any Launcher can map. */
 #define GUEST_PFN_MAX	(0x40000000u / PAGE_SIZE)
 
-/*H:130 Every guest alive, for the timer's sake (H:540) and so that a
- * Launcher cannot unmap memory a guest still runs on. */
-static struct guest *guests[GUESTS_MAX];
-
-struct guest *guest_slot(uint32_t i)
-{
-	return i < GUESTS_MAX ? guests[i] : NULL;
-}
-
-static int32_t guests_add(struct guest *g)
-{
-	for (uint32_t i = 0; i < GUESTS_MAX; i++)
-		if (!guests[i]) {
-			guests[i] = g;
-			return 0;
-		}
-	return -EAGAIN;
-}
-
-static void guests_remove(struct guest *g)
-{
-	uint32_t flags = irq_save();
-
-	for (uint32_t i = 0; i < GUESTS_MAX; i++)
-		if (guests[i] == g)
-			guests[i] = NULL;
-	irq_restore(flags);
-}
-
-/*H:135 SYS_MUNMAP asks this before unmapping: a guest's memory is pinned
- * in its Launcher for as long as the guest exists, because the shadow page
- * tables point straight at those frames. */
-bool uspace_pinned(struct process *p, uint32_t va, uint32_t len)
-{
-	for (uint32_t i = 0; i < GUESTS_MAX; i++) {
-		struct guest *g = guests[i];
-
-		if (g && g->launcher == p && (uint64_t)va < g->mem_base + guest_limit(g) &&
-		    (uint64_t)va + len > g->mem_base)
-			return true;
-	}
-	return false;
-}
-
-/* The one way a guest dies (H:120). */
-void kill_guest(struct guest *g, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (g->dead)
-		return;
-	g->dead = true;
-	g->exit_ready = true;
-	memset(&g->exit, 0, sizeof(g->exit));
-	g->exit.reason = KN_EXIT_KILLED;
-	va_start(ap, fmt);
-	vsnprintf(g->exit.message, sizeof(g->exit.message), fmt, ap);
-	va_end(ap);
-}
-
-void guest_exit_to_launcher(struct guest *g, uint32_t reason, uint32_t arg0, uint32_t arg1)
-{
-	if (g->dead)
-		return;
-	g->exit = (struct kn_exit){ .reason = reason, .arg0 = arg0, .arg1 = arg1 };
-	g->exit_ready = true;
-}
-
 /*H:140 KN_INIT. The memory must be page-aligned, inside the Launcher's
- * user space, and fully mapped (pgtable_init checks each page); the entry
+ * user space, and fully mapped (shadow_init checks each page); the entry
  * point and boot information must lie inside it. The guest starts as
  * hypercall.h promises (H:030): ring 1, the magic in eax, the boot
  * information's address in esi, interrupts virtually off until it has a
@@ -132,7 +62,7 @@ static void initial_regs(struct guest *g, const struct kn_init *in)
 
 static void guest_free(struct guest *g)
 {
-	pgtable_destroy(g);
+	shadow_destroy(g);
 	if (g->regs_frame)
 		BUG_ON(frame_free(g->regs_frame) != 0);
 	kfree(g);
@@ -154,9 +84,11 @@ static int32_t guest_create(const struct kn_init *in, struct guest **out)
 	g->flags = in->flags;
 	guest_gdt_init(g);
 	initial_regs(g, in);
-	err = pgtable_init(g);
+	err = shadow_init(g);
 	if (!err)
-		err = guests_add(g);
+		err = uspace_pin(current, g->mem_base, guest_limit(g));
+	if (!err && (err = guests_add(g)))
+		uspace_unpin(current, g->mem_base, guest_limit(g));
 	if (err)
 		guest_free(g);
 	*out = err ? NULL : g;
@@ -259,9 +191,10 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 }
 
 /*H:160 Closing the file ends the guest: out of the timer's list first,
- * then whatever the host held for it — the FPU, the Switcher's loaded
- * tables, the shadow page tables, the regs page. The guest's memory was
- * never the host's; it stays the Launcher's. */
+ * then whatever the host held for it — the pin on its memory, the FPU,
+ * the Switcher's loaded tables, the shadow page tables, the regs page.
+ * The guest's memory was never the host's; it stays the Launcher's, now
+ * free to unmap. */
 static void kn_release(struct file *f)
 {
 	struct guest *g = f->private;
@@ -269,6 +202,7 @@ static void kn_release(struct file *f)
 	if (!g)
 		return;
 	guests_remove(g);
+	uspace_unpin(g->launcher, g->mem_base, guest_limit(g));
 	fpu_forget(g);
 	switcher_forget(g);
 	guest_free(g);
@@ -280,13 +214,8 @@ static const struct device_ops kennel_ops = {
 	.ioctl = kn_ioctl,
 };
 
-/*H:170 The hypervisor's start-up, after the host's userland: the
- * Switcher's pages must be in kernel_pgdir before the first process
- * copies it, and the guests' timer hook chains after the scheduler's. */
-void hypervisor_init(void)
+/* The device's entry points, registered by hypervisor_init (H:170). */
+void kennel_dev_init(void)
 {
-	switcher_init();
-	fpu_init();
-	interrupts_init();
 	device_register("kennel", &kennel_ops);
 }

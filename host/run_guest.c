@@ -13,10 +13,10 @@
  * lets other processes and guests run. Next: H:210. */
 #include "arch/x86/cpu.h"
 #include "host/guest.h"
-#include "host/guest_memory.h"
-#include "host/condev.h"
-#include "host/sched.h"
-#include "host/trap.h"
+#include "host/memory/guest_memory.h"
+#include "host/kernel/condev.h"
+#include "host/kernel/sched.h"
+#include "host/kernel/trap.h"
 
 static bool input_waiting(struct guest *g)
 {
@@ -26,7 +26,7 @@ static bool input_waiting(struct guest *g)
 /*H:210 A halted guest sleeps until an interrupt it has not blocked is
  * pending: its timer or a device's interrupt from the Launcher. Console
  * input for the Launcher also ends the sleep, and so does the Launcher
- * being killed. The sleep protocol is the scheduler's (host/sched.h): test
+ * being killed. The sleep protocol is the scheduler's (host/kernel/sched.h): test
  * with interrupts off, so a wake-up cannot slip in between. */
 static void wait_for_interrupt(struct guest *g)
 {
@@ -65,10 +65,10 @@ static void enter_guest(struct guest *g)
 	}
 	g->regs->eflags = guest_eflags(g->regs->eflags);
 	update_guest_time(g);
-	pgtable_pin_stack(g);
+	shadow_pin_stack(g);
 	irq_disable();
 	fpu_before_entry(g);
-	switcher_run(g, pgtable_cr3(g));
+	switcher_run(g, shadow_cr3(g));
 	g->cr2 = read_cr2();
 	fpu_after_exit(g);
 	irq_enable();
@@ -91,11 +91,6 @@ static void reflect_page_fault(struct guest *g)
 	if (g->data_gpa)
 		guest_write_u32(g, KDATA(g, cr2), g->cr2);
 	deliver_trap(g, VEC_PAGE);
-}
-
-static bool host_irq(uint32_t vector)
-{
-	return vector >= VEC_IRQ0 && vector < VEC_IRQ0 + VEC_IRQ_COUNT;
 }
 
 static void handle_trap(struct guest *g)
@@ -127,7 +122,7 @@ static void handle_trap(struct guest *g)
 	case VEC_NMI:
 		break;
 	default:
-		if (host_irq(vector))
+		if (irq_vector(vector))
 			g->stats.host_interrupts++;
 		else
 			deliver_trap(g, vector);

@@ -20,10 +20,10 @@
 #include "lib/string.h"
 #include "host/switcher.h"
 #include "host/guest.h"
-#include "host/layout.h"
-#include "host/frames.h"
-#include "host/vm.h"
-#include "host/console.h"
+#include "host/kernel/layout.h"
+#include "host/kernel/frames.h"
+#include "host/kernel/vm.h"
+#include "host/kernel/console.h"
 
 extern const uint8_t switcher_text_phys[], switcher_text_size[];
 extern const uint32_t switcher_exit_stubs[IDT_ENTRIES];
@@ -91,7 +91,7 @@ uint32_t switcher_guest_pde(void)
  * guest's checked copy with the host-owned slots put back: ring-0 code and
  * data for the Switcher, and the TSS. Every IDT gate leads to a Switcher
  * stub at ring 0; its DPL says only which rings may reach it with "int"
- * (host/segments.c decides), except a direct trap's (H:435), which
+ * (host/guest_descriptors.c decides), except a direct trap's (H:435), which
  * leads straight to the guest's own handler. They are copied only when another guest ran
  * in between or g changed its tables. */
 static void load_gdt_copy(const struct guest *g)

@@ -9,7 +9,7 @@
  * through an emit function the caller chooses (the Launcher's writes to
  * stdout; the unit tests collect lines). A line never exceeds
  * OUTPUT_LINE_MAX bytes, prefix and newline included, which is the host
- * console's own line (host/condev.h): a longer one is cut there and goes on
+ * console's own line (host/kernel/condev.h): a longer one is cut there and goes on
  * on a new labelled line, so the host never splits a line unlabelled. A
  * partial last line waits for output_flush, which ends it with a newline,
  * or is shown as it stands by output_show_partial, so that a prompt appears

@@ -1,6 +1,6 @@
 /*P:260 lib/elf.c: the checks every ELF loader in the tree starts with.
  *
- * Whoever loads an ELF file — the host its ring-3 programs (host/elf.c),
+ * Whoever loads an ELF file — the host its ring-3 programs (host/kernel/elf.c),
  * the Launcher a guest kernel (launcher/loader.c) — first asks whether it
  * is an ELF file at all, of the right kind, and whether its table of
  * program headers is really inside it. What the segments may then contain

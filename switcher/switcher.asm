@@ -1,5 +1,5 @@
 ;S:100 switcher/switcher.asm: the code that swaps the CPU between the host
-; and a guest. It is linked at 0xFFC00000 (host/kernel.ld), the one address
+; and a guest. It is linked at 0xFFC00000 (host/kernel/kernel.ld), the one address
 ; mapped in the host and in every guest page directory, because for a few
 ; instructions in each direction the CPU runs on one world's page tables
 ; with the other world's registers. Everything it needs while the guest's
@@ -18,6 +18,7 @@
 ; data segment registers come back as they were. Next: S:110.
 
 %include "asm_offsets.inc"
+%include "arch/x86/trap_entry.inc"	; PUSH_ZERO_UNLESS_ERROR_CODE (P:125)
 
 %define STATE(field) (SWITCHER_STATE + field)
 
@@ -71,11 +72,7 @@ switch_to_guest:
 ; the CPU gave no error code) and pushes its vector. Then exit_common.
 %macro EXIT_STUB 1
 exit_stub_%1:
-%if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17 || %1 = 21
-	; the CPU pushed an error code
-%else
-	push 0
-%endif
+	PUSH_ZERO_UNLESS_ERROR_CODE %1
 	push %1
 	jmp exit_common
 %endmacro
@@ -132,9 +129,9 @@ exit_common:
 	pop gs
 	pop ds
 	pop es
-	cmp ebx, FIRST_HOST_IRQ
+	cmp ebx, VEC_IRQ0
 	jb .back
-	cmp ebx, FIRST_HOST_IRQ + HOST_IRQS
+	cmp ebx, VEC_IRQ0 + VEC_IRQ_COUNT
 	jae .back
 	jmp [trap_stubs + ebx * 4]
 .back:

@@ -20,6 +20,7 @@
 #ifndef ARCH_X86_HYPERCALL_H
 #define ARCH_X86_HYPERCALL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define KH_TRAP_VECTOR		0x1f
@@ -102,6 +103,29 @@ struct kennel_data {
 	struct kh_args async_calls[KH_ASYNC_SLOTS];
 };
 
+/* The shared page is ABI between separately built guests and the host:
+ * every field's offset is pinned, and the whole must fit in the one page
+ * KH_INIT registers. */
+_Static_assert(offsetof(struct kennel_data, irq_enabled) == 0 &&
+	       offsetof(struct kennel_data, blocked_irqs) == 4 &&
+	       offsetof(struct kennel_data, noirq_start) == 8 &&
+	       offsetof(struct kennel_data, noirq_end) == 12 &&
+	       offsetof(struct kennel_data, kernel_address) == 16 &&
+	       offsetof(struct kennel_data, syscall_vector) == 20 &&
+	       offsetof(struct kennel_data, irq_pending) == 24 &&
+	       offsetof(struct kennel_data, cr2) == 28 &&
+	       offsetof(struct kennel_data, time_ns) == 32 &&
+	       offsetof(struct kennel_data, tsc_khz) == 40 &&
+	       offsetof(struct kennel_data, reserve_mem) == 44 &&
+	       offsetof(struct kennel_data, async_next) == 48 &&
+	       offsetof(struct kennel_data, async_status) == 52 &&
+	       offsetof(struct kennel_data, async_calls) == 52 + KH_ASYNC_SLOTS &&
+	       sizeof(struct kh_args) == 20 &&
+	       offsetof(struct kennel_data, async_calls) + sizeof(struct kh_args) * KH_ASYNC_SLOTS ==
+	       52 + KH_ASYNC_SLOTS * 21,
+	       "struct kennel_data is ABI");
+_Static_assert(sizeof(struct kennel_data) <= 4096, "the shared page is one page");
+
 /*H:030 Booting a guest. The Launcher loads the guest kernel (an ELF
  * file, placed at its physical addresses) and writes a struct
  * kennel_boot_info into guest memory. The guest starts in ring 1 at the
@@ -123,5 +147,9 @@ struct kennel_boot_info {
 	uint32_t device_page;		/* gpa of struct kn_device_page */
 	char cmdline[KENNEL_CMDLINE_MAX];
 };
+
+_Static_assert(offsetof(struct kennel_boot_info, cmdline) == 16 &&
+	       sizeof(struct kennel_boot_info) == 16 + KENNEL_CMDLINE_MAX,
+	       "struct kennel_boot_info is ABI");
 
 #endif

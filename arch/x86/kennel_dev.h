@@ -10,7 +10,9 @@
 #ifndef ARCH_X86_KENNEL_DEV_H
 #define ARCH_X86_KENNEL_DEV_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include "arch/x86/hypercall.h"
 
 #define KN_DEVICE_PATH		"/dev/kennel"
 
@@ -56,7 +58,7 @@ struct kn_regs {
 #define KN_STATS_TRAPS		32	/* trap vectors 0..31 counted one by one */
 
 struct kn_stats {
-	uint64_t hypercalls[16];	/* by call number (KH_NR_CALLS) */
+	uint64_t hypercalls[KH_NR_CALLS];	/* by call number */
 	uint64_t traps[KN_STATS_TRAPS];	/* by vector, as seen by the host */
 	uint64_t host_interrupts;	/* host IRQs that ended a guest run */
 	uint64_t switches;		/* entries into the guest */
@@ -66,5 +68,18 @@ struct kn_stats {
 	uint64_t shadow_faults;		/* page faults fixed by shadow paging */
 	uint64_t page_tables;		/* shadow page-table pages held now */
 };
+
+/* These structures cross from the Launcher's build to the host's, so
+ * their layout is the ABI: pinned here, field by field. */
+_Static_assert(sizeof(struct kn_init) == 20, "struct kn_init is ABI");
+_Static_assert(offsetof(struct kn_exit, message) == 12 &&
+	       sizeof(struct kn_exit) == 12 + KN_MESSAGE_MAX, "struct kn_exit is ABI");
+_Static_assert(offsetof(struct kn_regs, eip) == 32 && offsetof(struct kn_regs, trapnum) == 64 &&
+	       sizeof(struct kn_regs) == 72, "struct kn_regs is ABI");
+_Static_assert(offsetof(struct kn_stats, traps) == 8 * KH_NR_CALLS &&
+	       offsetof(struct kn_stats, host_interrupts) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS) &&
+	       offsetof(struct kn_stats, page_tables) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 6) &&
+	       sizeof(struct kn_stats) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 7),
+	       "struct kn_stats is ABI");
 
 #endif

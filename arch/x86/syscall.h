@@ -8,7 +8,7 @@
  * (the values below are Linux's, so they read familiarly). Every pointer
  * and length a program passes is checked: a bad one earns -EFAULT, never
  * a crash of the host. Next: the host side, beginning with its processes,
- * host/proc.c (U:100); the system call itself is U:400. */
+ * host/kernel/proc.c (U:100); the system call itself is U:400. */
 #ifndef ARCH_X86_SYSCALL_H
 #define ARCH_X86_SYSCALL_H
 

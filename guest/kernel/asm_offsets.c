@@ -3,6 +3,7 @@
  * assembly text and never linked: guest/build.mk turns each "->NAME value"
  * marker into a %define in build/gen/pup_asm_offsets.inc. */
 #include <stddef.h>
+#include "arch/x86/asm_define.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/hypercall.h"
@@ -10,9 +11,6 @@
 #include "guest/kernel/layout.h"
 #include "guest/kernel/paravirt.h"
 #include "guest/kernel/trap.h"
-
-#define DEFINE(name, value) \
-	asm volatile("\n.ascii \"->" #name " %c0\"" : : "i"(value))
 
 void asm_offsets(void);
 

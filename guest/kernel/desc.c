@@ -23,9 +23,6 @@
 #include "guest/kernel/paravirt.h"
 #include "guest/kernel/trap.h"
 
-#define VEC_BREAKPOINT	3
-#define VEC_RESERVED	15
-
 static void set_gate(uint32_t vector, uint32_t handler, uint32_t type, uint32_t dpl)
 {
 	pv.write_idt_entry(vector, gate_make(handler, pv.kernel_cs, type, dpl));
@@ -50,7 +47,7 @@ static void load_gates(void)
 		if (!host_owned(v))
 			set_gate(v, trap_stubs[v], GATE_INTERRUPT, v == VEC_BREAKPOINT ? 3 : 0);
 	for (uint32_t irq = 0; irq < NR_IRQS; irq++)
-		set_gate(IRQ_VECTOR_BASE + irq, trap_stubs[IRQ_VECTOR_BASE + irq], GATE_INTERRUPT, 0);
+		set_gate(VEC_IRQ0 + irq, trap_stubs[VEC_IRQ0 + irq], GATE_INTERRUPT, 0);
 	set_gate(PUP_SYSCALL_VECTOR, (uint32_t)syscall_entry, GATE_TRAP, 3);
 }
 

@@ -101,7 +101,6 @@ void pv_select(uint32_t boot_magic);
 
 #define TICK_HZ		100u
 #define NR_IRQS		32u
-#define IRQ_VECTOR_BASE	32u
 #define IRQ_TIMER	0u
 
 /* Interrupts off around a critical section that may be entered with them

@@ -9,6 +9,7 @@
  * The chips themselves are programmed as the host does, by arch/x86/pic.h.
  * Next: G:165. */
 #include "arch/x86/pic.h"
+#include "arch/x86/traps.h"
 #include "guest/kernel/drivers.h"
 #include "guest/kernel/paravirt.h"
 
@@ -16,7 +17,7 @@ static uint16_t mask = PIC_ALL_MASKED;
 
 void pic_init(void)
 {
-	pic_remap(IRQ_VECTOR_BASE);
+	pic_remap(VEC_IRQ0);
 	pic_write_mask(mask);
 }
 

@@ -102,7 +102,7 @@ void proc_make_runnable(struct proc *p)
 }
 
 /*G:331 A process that has never run is made to look like one that
- * stopped in switch_context (G:350): four zero registers on its kernel
+ * stopped in context_switch (G:350): four zero registers on its kernel
  * stack and, above them, where it should "return". A program returns into
  * trap_return, which pops the trap frame at the top of the stack and
  * leaves for ring 3, exactly as after a system call; a kernel thread

@@ -75,8 +75,6 @@ void __attribute__((noreturn)) proc_exit(int32_t status);
 int32_t proc_wait(int32_t pid, int32_t *status);
 int32_t proc_kill(int32_t pid);
 
-/* switch.asm */
-void switch_context(uint32_t *save_esp, uint32_t next_esp);
 
 /* A sleeping lock, for what may be held across a disk wait. */
 struct sleeplock {

@@ -24,6 +24,7 @@
  * tests again after waking, so a wakeup too many is harmless: kill uses
  * that to wake its victim wherever it sleeps. Next: G:350. */
 #include "arch/x86/cpu.h"
+#include "lib/context_switch.h"
 #include "guest/kernel/kernel.h"
 #include "guest/kernel/layout.h"
 #include "guest/kernel/memory.h"
@@ -64,6 +65,15 @@ static struct proc *pick_next(void)
 	return proc_idle();
 }
 
+/*G:350 Changing from one process to another. Each process that is not
+ * running is stopped inside context_switch (lib/context_switch.asm,
+ * P:160), the host's own, on its own kernel stack, with its callee-saved
+ * registers pushed there; its struct proc remembers only that stack
+ * pointer (context). So switching is: tell the host (or the CPU) which
+ * kernel stack traps from ring 3 use, change the address space, then let
+ * context_switch push our registers, save esp, load the other's and
+ * "ret" into wherever it stopped. A process that never ran has a stack
+ * made to look the same (G:331). Next: G:360. */
 static void switch_to(struct proc *next)
 {
 	struct proc *prev = current;
@@ -73,7 +83,7 @@ static void switch_to(struct proc *next)
 	use_pgdir(next->pgdir);
 	pv.lazy_end();
 	current = next;
-	switch_context(&prev->context, next->context);
+	context_switch(&prev->context, next->context);
 }
 
 void schedule(void)

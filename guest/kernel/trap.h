@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "arch/x86/traps.h"
 
 /* Lowest address first: what trap_common pushed (pusha, then the data
  * segments), the stub's vector and error code, then the CPU's (or the
@@ -23,12 +24,6 @@ static inline bool from_user(const struct trap_frame *f)
 	return (f->cs & 3) == 3;
 }
 
-#define VEC_DIVIDE	0
-#define VEC_NMI		2
-#define VEC_DOUBLE	8
-#define VEC_NO_FPU	7
-#define VEC_GP		13
-#define VEC_PAGE	14
 #define NR_EXCEPTIONS	20
 
 void traps_init(void);

@@ -38,7 +38,7 @@ const char *trap_name(uint32_t vector)
 		return exception_names[vector];
 	if (vector == PUP_SYSCALL_VECTOR)
 		return "system call";
-	return vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + NR_IRQS ?
+	return vector >= VEC_IRQ0 && vector < VEC_IRQ0 + NR_IRQS ?
 	       "interrupt" : "unexpected vector";
 }
 
@@ -82,8 +82,8 @@ void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector == PUP_SYSCALL_VECTOR)
 		syscall_dispatch(f);
-	else if (f->vector >= IRQ_VECTOR_BASE && f->vector < IRQ_VECTOR_BASE + NR_IRQS)
-		irq_dispatch(f->vector - IRQ_VECTOR_BASE);
+	else if (f->vector >= VEC_IRQ0 && f->vector < VEC_IRQ0 + NR_IRQS)
+		irq_dispatch(f->vector - VEC_IRQ0);
 	else
 		handle_exception(f);
 	if (from_user(f))

@@ -12,6 +12,7 @@
  * under kennel, where the kernel's direct map is all that the host needs
  * to have shadowed. A bad pointer earns the program -EFAULT. Next:
  * processes, G:330. */
+#include <stddef.h>
 #include "lib/page_copy.h"
 #include "guest/kernel/kernel.h"
 #include "guest/kernel/layout.h"
@@ -40,7 +41,7 @@ int32_t user_check(uint32_t addr, uint32_t len, bool write)
 }
 
 /* The kernel's view of a user byte whose page has been checked. */
-static uint8_t *kernel_view(uint32_t va)
+static uint8_t *kernel_view(void *unused __attribute__((unused)), uint32_t va)
 {
 	return (uint8_t *)phys_to_virt(pte_frame(*pgdir_pte(current->pgdir, va))) +
 	       (va & ~PAGE_MASK);
@@ -50,7 +51,7 @@ int32_t copy_from_user(void *dst, uint32_t usrc, uint32_t len)
 {
 	if (user_check(usrc, len, false))
 		return -EFAULT;
-	copy_in_pages(dst, usrc, len, kernel_view);
+	copy_in_pages(dst, usrc, len, kernel_view, NULL);
 	return 0;
 }
 
@@ -58,7 +59,7 @@ int32_t copy_to_user(uint32_t udst, const void *src, uint32_t len)
 {
 	if (user_check(udst, len, true))
 		return -EFAULT;
-	copy_out_pages(udst, src, len, kernel_view);
+	copy_out_pages(udst, src, len, kernel_view, NULL);
 	return 0;
 }
 
@@ -68,7 +69,7 @@ int32_t copy_string_from_user(char *dst, uint32_t usrc, uint32_t size)
 	for (uint32_t n = 0; n < size; n++) {
 		if ((n == 0 || ((usrc + n) & ~PAGE_MASK) == 0) && user_check(usrc + n, 1, false))
 			return -EFAULT;
-		dst[n] = (char)*kernel_view(usrc + n);
+		dst[n] = (char)*kernel_view(NULL, usrc + n);
 		if (!dst[n])
 			return (int32_t)n;
 	}

@@ -24,7 +24,7 @@ def run_tour(root, *args):
 
 
 GOOD = {
-    "host/main.c": (
+    "host/kernel/main.c": (
         "/*B:020 The second boot step.\n"
         " *\n"
         " * A second paragraph.\n"
@@ -48,7 +48,7 @@ GOOD = {
     "tests/boot/test_x.py": "#T:010 A boot test.\nimport os\n",
     "scripts/x.gdb": "#P:020 A gdb script.\nset pagination off\n",
     ".ci/run": "#!/bin/bash\n#T:020 The CI entry point.\nmake check\n",
-    "host/kernel.ld": "/*B:030 The linker script. */\nENTRY(start)\n",
+    "host/kernel/kernel.ld": "/*B:030 The linker script. */\nENTRY(start)\n",
     "build/junk.c": "/*B:010 a build product, skipped */\n",
     "docs/x.py": "#B:010 documentation, skipped\n",
 }
@@ -63,9 +63,9 @@ def test_tags_in_chapter_and_number_order(tmp_path):
     assert headings == [
         "### P:010 — Makefile:1",
         "### P:020 — scripts/x.gdb:1",
-        "### B:010 — host/main.c:6",
-        "### B:020 — host/main.c:1",
-        "### B:030 — host/kernel.ld:1",
+        "### B:010 — host/kernel/main.c:6",
+        "### B:020 — host/kernel/main.c:1",
+        "### B:030 — host/kernel/kernel.ld:1",
         "### S:010 — switcher/switch.asm:1",
         "### T:010 — tests/boot/test_x.py:1",
         "### T:020 — .ci/run:2",

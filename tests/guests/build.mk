@@ -9,7 +9,7 @@
 # test_before_init, which is why the guest comes before the library.
 #
 # The runtime's assembly takes its numbers from build/gen/guest_abi.inc,
-# made from lib/guest_abi.c the way the Makefile makes asm_offsets.inc
+# made from lib/guest_abi.c by the Makefile's recipe for asm_offsets.inc
 # (P:020). Guest code sees only the tree and the compiler's freestanding
 # headers, like user programs (-nostdinc). Each guest goes on the ISO as
 # /guests/NAME.elf, where the boot tests' Launchers find it. Next: the
@@ -28,12 +28,9 @@ GUEST_CFLAGS := -nostdinc -isystem $(shell $(CC) -m32 -print-file-name=include)
 $(GUEST_RT_COBJS) $(GUEST_TEST_OBJS): CFLAGS32 += $(GUEST_CFLAGS)
 $(GUEST_RT_AOBJS) $(GUEST_RT_ENTRY): $(GUEST_ABI_INC)
 
+$(GUEST_ABI_INC): INC_CFLAGS := $(GUEST_CFLAGS)
 $(GUEST_ABI_INC): tests/guests/lib/guest_abi.c $(BUILD)/.flags
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS32) $(GUEST_CFLAGS) -MMD -MP -MT $@ -MF $(BUILD)/gen/guest_abi.d -S $< -o $(BUILD)/gen/guest_abi.s
-	@echo '; generated from tests/guests/lib/guest_abi.c by tests/guests/build.mk: do not edit' > $@.tmp
-	@sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\([-0-9]*\).*/%define \1 (\2 \& 0xFFFFFFFF)/p' $(BUILD)/gen/guest_abi.s >> $@.tmp
-	@mv $@.tmp $@
+	$(compile_inc)
 
 $(GUEST_RT): $(GUEST_RT_COBJS) $(GUEST_RT_AOBJS) $(BUILD)/lib/string.o $(BUILD)/lib/format.o
 	@rm -f $@

@@ -3,9 +3,9 @@
 UNIT_TESTS += test_format test_bitmap test_frames test_bootinfo test_options
 UNIT_SRCS_test_format := lib/format.c lib/string.c
 UNIT_SRCS_test_bitmap := lib/bitmap.c
-UNIT_SRCS_test_frames := host/frames.c lib/bitmap.c
-UNIT_SRCS_test_bootinfo := host/bootinfo.c lib/string.c
-UNIT_SRCS_test_options := host/options.c lib/format.c lib/string.c
+UNIT_SRCS_test_frames := host/kernel/frames.c lib/bitmap.c
+UNIT_SRCS_test_bootinfo := host/kernel/bootinfo.c lib/string.c
+UNIT_SRCS_test_options := host/kernel/options.c lib/format.c lib/string.c
 
 # These tests run under AddressSanitizer and UndefinedBehaviorSanitizer: a
 # read or write one byte past a buffer, or a shift or overflow the C

@@ -1,5 +1,5 @@
 /*T:140 tests/unit/test_bootinfo.c: reading the Multiboot information,
- * host/bootinfo.c, from forged blocks.
+ * host/kernel/bootinfo.c, from forged blocks.
  *
  * A 64 KiB byte array stands in for physical memory: the phys reader maps
  * physical address X to mem + X and answers NULL for anything that does
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "lib/string.h"
-#include "host/bootinfo.h"
+#include "host/kernel/bootinfo.h"
 
 #define MEM_SIZE	0x10000u
 #define MBI_PA		0x0100u

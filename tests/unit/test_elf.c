@@ -1,4 +1,4 @@
-/*U:460 tests/unit/test_elf.c: the ELF checks of host/elf.c, natively.
+/*U:460 tests/unit/test_elf.c: the ELF checks of host/kernel/elf.c, natively.
  *
  * Every test starts from one small valid program built in a buffer (a
  * read-execute text segment, a read-write data segment with bss, and a
@@ -18,7 +18,7 @@
 
 #include "lib/string.h"
 #include "arch/x86/syscall.h"
-#include "host/elf.h"
+#include "host/kernel/elf.h"
 
 #define FILE_SIZE	0x3000
 #define TEXT_VA		0x00400000u
@@ -285,5 +285,5 @@ int main(void)
 		cmocka_unit_test_setup(test_short_reason_buffer, setup_valid),
 	};
 
-	return cmocka_run_group_tests_name("host/elf.c", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("host/kernel/elf.c", tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*T:130 tests/unit/test_frames.c: the physical frame allocator,
- * host/frames.c.
+ * host/kernel/frames.c.
  *
  * A frame handed out twice is two owners scribbling on one page, the kind
  * of bug that shows up far from its cause; so these tests are strict about
@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "lib/bitmap.h"
-#include "host/frames.h"
+#include "host/kernel/frames.h"
 
 #define NFRAMES		100u
 #define PAGE		4096u

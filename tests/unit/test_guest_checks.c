@@ -1,5 +1,5 @@
 /*T:260 tests/unit/test_guest_checks.c: the host's checks on what a guest
- * hands it, natively: host/segments.c and guest_range_ok (host/guest.h).
+ * hands it, natively: host/guest_descriptors.c and guest_range_ok (host/guest.h).
  *
  * Each check guards the host's own integrity, so each refusal is tested
  * on its own: GDT slots a guest may not load, DPL 0 and DPL 2, system
@@ -18,13 +18,6 @@
 
 #include "arch/x86/cpu.h"
 #include "host/guest.h"
-#include "host/trap.h"
-
-/* segments.c asks traps.c which vectors carry an error code. */
-bool trap_has_error_code(uint32_t vector)
-{
-	return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21;
-}
 
 static struct guest g;
 

@@ -22,7 +22,7 @@
 #include "tests/unit/elf_forge.h"
 
 #include "lib/string.h"
-#include "host/elf.h"
+#include "host/kernel/elf.h"
 #include "launcher/loader.h"
 
 #define FILE_SIZE	0x3000

@@ -1,4 +1,4 @@
-/*T:150 tests/unit/test_options.c: the host command line, host/options.c.
+/*T:150 tests/unit/test_options.c: the host command line, host/kernel/options.c.
  *
  * The parser's promise is that nothing is silently ignored: every word is
  * key=value with a known key and a valid value, or the whole line is
@@ -16,7 +16,7 @@
 
 #include "lib/string.h"
 #include "lib/format.h"
-#include "host/options.h"
+#include "host/kernel/options.h"
 
 static struct host_options opts;
 static char err[128];

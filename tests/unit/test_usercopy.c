@@ -1,5 +1,5 @@
 /*U:470 tests/unit/test_usercopy.c: the checks every user pointer passes,
- * from host/usercopy.h, natively.
+ * from host/kernel/usercopy.h, natively.
  *
  * user_range_ok is arithmetic that must hold at the edges: a zero length,
  * the last byte of user space, one byte past it, a range ending exactly
@@ -14,7 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "host/usercopy.h"
+#include "host/kernel/usercopy.h"
 
 #define END USER_SPACE_END
 
@@ -88,5 +88,5 @@ int main(void)
 		cmocka_unit_test(test_pte_rights),
 	};
 
-	return cmocka_run_group_tests_name("host/usercopy.h", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("host/kernel/usercopy.h", tests, NULL, NULL);
 }

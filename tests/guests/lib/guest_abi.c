@@ -8,10 +8,8 @@
  * page and the runtime's own vectors come from the same headers the C
  * code uses. Next: the entry stubs that use them, T:350. */
 #include <stddef.h>
+#include "arch/x86/asm_define.h"
 #include "tests/guests/lib/guest.h"
-
-#define DEFINE(name, value) \
-	asm volatile("\n.ascii \"->" #name " %c0\"" : : "i"(value))
 
 void guest_abi(void);
 

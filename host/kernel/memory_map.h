@@ -1,0 +1,11 @@
+/* host/kernel/memory_map.h: setting up physical memory (host/kernel/memory_map.c, B:150). */
+#ifndef HOST_MEMORY_H
+#define HOST_MEMORY_H
+
+#include "host/kernel/bootinfo.h"
+
+void memory_init(const struct boot_info *bi);
+/* Frames of usable RAM within the direct map, reserved ones included. */
+uint32_t memory_usable_frames(void);
+
+#endif

@@ -1,0 +1,211 @@
+/*U:140 host/kernel/uspace.c: the memory a process owns.
+ *
+ * A process's page directory shares the kernel's half with every other
+ * (vm_pgdir_create); the user half below USER_SPACE_END is its own, and
+ * every page present there is a frame the process owns, given to it
+ * zeroed. That one rule makes teardown simple: walk the user half, free
+ * each present frame, then the tables and the directory. Nothing is
+ * demand-paged: SYS_MMAP takes its frames at once, so a program learns
+ * about a shortage from SYS_MMAP's -ENOMEM, never from a fault later.
+ * The loader writes code and arguments through the kernel's direct map
+ * (uspace_write), which is why read-only pages are no obstacle to it.
+ * Next: the CPU state a new process starts from, back in host/kernel/spawn.c
+ * (U:150). */
+#include "arch/x86/cpu.h"
+#include "arch/x86/paging.h"
+#include "lib/string.h"
+#include "host/kernel/uspace.h"
+#include "host/kernel/vm.h"
+#include "host/kernel/frames.h"
+#include "host/kernel/layout.h"
+#include "host/kernel/console.h"
+#include "host/kernel/sched.h"
+
+#define MMAP_PREEMPT_PAGES 256	/* a big SYS_MMAP offers the CPU this often */
+
+static void zero_frame(uint32_t pa)
+{
+	uint32_t *w = phys_to_virt(pa);
+
+	for (uint32_t i = 0; i < PAGE_SIZE / 4; i++)
+		w[i] = 0;
+}
+
+static int32_t map_page(struct process *p, uint32_t va, uint32_t flags)
+{
+	uint32_t pte = vm_lookup(p->pgdir, va);
+	uint32_t pa;
+
+	if (pte & PTE_PRESENT)
+		return vm_map(p->pgdir, va, pte_frame(pte), (pte & PTE_FLAGS) | flags) ? 0 : -ENOMEM;
+	pa = frame_alloc();
+	if (!pa)
+		return -ENOMEM;
+	zero_frame(pa);
+	if (!vm_map(p->pgdir, va, pa, flags)) {
+		frame_free(pa);
+		return -ENOMEM;
+	}
+	p->pages++;
+	return 0;
+}
+
+int32_t uspace_map(struct process *p, uint32_t va, uint32_t len, uint32_t flags)
+{
+	uint32_t end = page_round_up(va + len);
+
+	for (uint32_t page = page_round_down(va); page < end; page += PAGE_SIZE)
+		if (map_page(p, page, flags))
+			return -ENOMEM;
+	return 0;
+}
+
+void uspace_unmap(struct process *p, uint32_t va, uint32_t len)
+{
+	uint32_t end = page_round_up(va + len);
+
+	for (uint32_t page = page_round_down(va); page < end; page += PAGE_SIZE) {
+		uint32_t pte = vm_lookup(p->pgdir, page);
+
+		if (!(pte & PTE_PRESENT))
+			continue;
+		vm_unmap(p->pgdir, page);
+		BUG_ON(frame_free(pte_frame(pte)) != 0);
+		p->pages--;
+	}
+}
+
+void uspace_write(struct process *p, uint32_t va, const void *src, uint32_t len)
+{
+	const uint8_t *s = src;
+
+	while (len) {
+		uint32_t pte = vm_lookup(p->pgdir, va);
+		uint32_t off = va & ~PAGE_MASK;
+		uint32_t n = len < PAGE_SIZE - off ? len : PAGE_SIZE - off;
+
+		BUG_ON(!(pte & PTE_PRESENT));
+		memcpy((uint8_t *)phys_to_virt(pte_frame(pte)) + off, s, n);
+		va += n, s += n, len -= n;
+	}
+}
+
+static void free_table_pages(uint32_t pde)
+{
+	const uint32_t *table = phys_to_virt(pte_frame(pde));
+
+	for (uint32_t i = 0; i < PTRS_PER_TABLE; i++)
+		if (table[i] & PTE_PRESENT)
+			BUG_ON(frame_free(pte_frame(table[i])) != 0);
+}
+
+void uspace_destroy(struct process *p)
+{
+	BUG_ON(read_cr3() == virt_to_phys(p->pgdir));
+	for (uint32_t slot = 0; slot < pgd_index(USER_SPACE_END); slot++)
+		if (p->pgdir[slot] & PTE_PRESENT)
+			free_table_pages(p->pgdir[slot]);
+	vm_pgdir_destroy(p->pgdir);
+	p->pgdir = NULL;
+	p->pages = 0;
+}
+
+/* First fit: the lowest run of npages unmapped pages in the mmap region. */
+static uint32_t find_hole(struct process *p, uint32_t npages)
+{
+	uint32_t run = 0;
+
+	for (uint32_t va = USER_MMAP_BASE; va < MMAP_LIMIT; va += PAGE_SIZE) {
+		if (vm_lookup(p->pgdir, va) & PTE_PRESENT)
+			run = 0;
+		else if (++run == npages)
+			return va - (npages - 1) * PAGE_SIZE;
+	}
+	return 0;
+}
+
+/* Map a page at a time, offering the CPU now and then: 128 MiB is 32768
+ * pages to zero, long enough to matter to everyone else. */
+static int32_t map_preemptible(struct process *p, uint32_t va, uint32_t npages)
+{
+	for (uint32_t i = 0; i < npages; i++) {
+		if (map_page(p, va + i * PAGE_SIZE, PTE_USER | PTE_RW))
+			return -ENOMEM;
+		if (i % MMAP_PREEMPT_PAGES == 0 && proc_should_stop(p))
+			return -EINTR;
+		if (i % MMAP_PREEMPT_PAGES == 0)
+			sched_preempt_point();
+	}
+	return 0;
+}
+
+int32_t uspace_mmap(struct process *p, uint32_t len)
+{
+	uint32_t npages, va;
+	int32_t err;
+
+	if (len == 0)
+		return -EINVAL;
+	if (len > MMAP_LIMIT - USER_MMAP_BASE)
+		return -ENOMEM;
+	npages = page_round_up(len) / PAGE_SIZE;
+	if (npages > frames_free_count() || !(va = find_hole(p, npages)))
+		return -ENOMEM;
+	err = map_preemptible(p, va, npages);
+	if (err) {
+		uspace_unmap(p, va, npages * PAGE_SIZE);
+		return err;
+	}
+	return (int32_t)va;
+}
+
+/*U:145 Pinning. Whoever keeps using a process's frames behind its back
+ * (the hypervisor: a guest's shadow page tables point straight at its
+ * Launcher's frames) pins the range, and SYS_MUNMAP refuses to unmap any
+ * part of it with -EBUSY. A pin lasts until it is undone or the whole
+ * address space goes at exit. The table is small and per process: a
+ * Launcher pins one range per guest it holds. */
+int32_t uspace_pin(struct process *p, uint32_t va, uint32_t len)
+{
+	for (uint32_t i = 0; i < USPACE_PINS; i++)
+		if (!p->pins[i].len) {
+			p->pins[i] = (struct pinned_range){ va, len };
+			return 0;
+		}
+	return -EAGAIN;
+}
+
+/* Undoing a pin that was never made is the host's own bug. */
+void uspace_unpin(struct process *p, uint32_t va, uint32_t len)
+{
+	uint32_t i = 0;
+
+	while (i < USPACE_PINS && (p->pins[i].va != va || p->pins[i].len != len))
+		i++;
+	BUG_ON(i == USPACE_PINS);
+	p->pins[i].len = 0;
+}
+
+static bool uspace_pinned(struct process *p, uint32_t va, uint32_t len)
+{
+	for (uint32_t i = 0; i < USPACE_PINS; i++) {
+		struct pinned_range *r = &p->pins[i];
+
+		if (r->len && (uint64_t)va < (uint64_t)r->va + r->len &&
+		    (uint64_t)va + len > r->va)
+			return true;
+	}
+	return false;
+}
+
+int32_t uspace_munmap(struct process *p, uint32_t va, uint32_t len)
+{
+	if (len == 0 || len > MMAP_LIMIT || (va & ~PAGE_MASK))
+		return -EINVAL;
+	if (va < USER_MMAP_BASE || va > MMAP_LIMIT || page_round_up(len) > MMAP_LIMIT - va)
+		return -EINVAL;
+	if (uspace_pinned(p, va, len))
+		return -EBUSY;
+	uspace_unmap(p, va, len);
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* host/kernel/uspace.h: a process's user address space (host/kernel/uspace.c, U:140). */
+#ifndef HOST_USPACE_H
+#define HOST_USPACE_H
+
+#include <stdint.h>
+#include "host/kernel/proc.h"
+
+#define MMAP_LIMIT	(USER_STACK_TOP - USER_STACK_SIZE)	/* SYS_MMAP stays below */
+
+/* Give [va, va+len) fresh zeroed pages with these PTE flags (PTE_USER,
+ * PTE_RW). A page already mapped is kept, gaining PTE_RW if asked. 0, or
+ * -ENOMEM with part of the range mapped: the caller undoes it with
+ * uspace_unmap or uspace_destroy. */
+int32_t uspace_map(struct process *p, uint32_t va, uint32_t len, uint32_t flags);
+/* Unmap every page in [va, va+len) and free its frame. */
+void uspace_unmap(struct process *p, uint32_t va, uint32_t len);
+/* Copy into p's (mapped) memory through the direct map, whatever the
+ * pages' rights: how the loader fills read-only code. */
+void uspace_write(struct process *p, uint32_t va, const void *src, uint32_t len);
+/* Free every user page, every page table and the directory. p's
+ * directory must not be the one in use. */
+void uspace_destroy(struct process *p);
+
+/* SYS_MMAP: the address of len bytes of zeroed read-write memory, or
+ * -EINVAL, -ENOMEM, -EINTR (killed while mapping). */
+int32_t uspace_mmap(struct process *p, uint32_t len);
+/* Pin [va, va+len) of p: SYS_MUNMAP refuses to unmap any of it until
+ * uspace_unpin with the same range. 0, or -EAGAIN with USPACE_PINS
+ * ranges pinned already. */
+int32_t uspace_pin(struct process *p, uint32_t va, uint32_t len);
+void uspace_unpin(struct process *p, uint32_t va, uint32_t len);
+/* SYS_MUNMAP: 0, -EINVAL, or -EBUSY for a guest's memory. */
+int32_t uspace_munmap(struct process *p, uint32_t va, uint32_t len);
+
+#endif
