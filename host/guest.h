@@ -22,7 +22,7 @@
 #define GUESTS_MAX	16
 #define FPU_STATE_SIZE	108	/* what fnsave writes */
 
-/* A cached shadow page directory (V:160). */
+/* A cached shadow page directory (V:150). */
 #define SHADOW_DIRS	4
 
 struct shadow_dir {
