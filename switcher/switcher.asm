@@ -31,7 +31,7 @@ section .switcher progbits alloc exec nowrite align=4096
 ; the stack *is* the guest's register file, and every pop loads one. The
 ; GDT, IDT and TSS change while the host's CR3 is still loaded, so that ltr
 ; can set the busy bit in the state page's GDT (read-only to the guest).
-; ltr faults on a TSS already marked busy, and the copy still carries the
+; ltr faults on a TSS already marked busy, and the copy may still carry the
 ; bit from this guest's last entry, so it is cleared first. The code and
 ; stack segments stay valid across lgdt because slots 1, 2 and 5 are the
 ; host's in every GDT (arch/x86/desc.h). Only then does CR3 change, to the
