@@ -82,6 +82,8 @@ void kernel_main(uint32_t magic, uint32_t mbi_pa)
 	traps_init();			/* every exception now reports */
 	vm_init();			/* drop the boot identity map */
 	memory_init(&boot);		/* free frames from the memory map */
+	if (!memory_enough())
+		power_off(false);
 	print_modules();
 	pic_init();			/* IRQs on vectors 32-47, all masked */
 	timer_init();			/* 100 Hz tick on IRQ 0 */

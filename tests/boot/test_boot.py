@@ -149,6 +149,23 @@ def test_bad_option_is_refused(qemu):
     assert status == EXIT_FAILURE, machine.tail()
 
 
+def test_too_little_memory_is_said_plainly(qemu):
+    # 3 MiB of RAM leaves about 1.9 MiB once the kernel and a module are in:
+    # the host must say what it needs and stop, not hit a BUG later.
+    machine, status = boot_to_end(qemu, append="run=/bin/hello",
+                                  initrd="build/user/bin/hello /bin/hello",
+                                  extra=["-m", "3M"])
+    lines = lines_of(machine)
+    memory = [line for line in lines if line.startswith("kennel: too little memory: ")]
+    assert len(memory) == 1, machine.tail()
+    assert re.fullmatch(r"kennel: too little memory: \d+ KiB free after the kernel and "
+                        r"modules, and kennel needs at least 4096 KiB; give the machine "
+                        r"more \(QEMU: -m 256M\)", memory[0]), machine.tail()
+    assert not any("BUG" in line or line.startswith("timer: ") for line in lines), machine.tail()
+    assert lines[-1] == FAILURE_LAST, machine.tail()
+    assert status == EXIT_FAILURE, machine.tail()
+
+
 def expect_line(machine, line, timeout=10):
     """Wait for a whole console line (the pty may add a CR of its own)."""
     machine.expect(r"(?:^|\n)" + re.escape(line) + r"\r*\n", timeout=timeout)
