@@ -84,7 +84,8 @@ void kernel_main(uint32_t magic, uint32_t mbi_pa)
 	memory_init(&boot);		/* free frames from the memory map */
 	if (!memory_enough())
 		power_off(false);
-	print_modules();
+	if (options.verbose)
+		print_modules();	/* verbose=1: one line per module */
 	pic_init();			/* IRQs on vectors 32-47, all masked */
 	timer_init();			/* 100 Hz tick on IRQ 0 */
 	serial_enable_interrupts();	/* IRQ 4: queued output, buffered input */

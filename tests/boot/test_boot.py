@@ -75,7 +75,7 @@ def test_modules_arrive_with_names_args_and_sizes(qemu, tmp_path):
     first.write_bytes(bytes(range(256)) * 4 + b"tail")   # 1028 bytes
     second.write_bytes(b"\x5a" * 5000)
     machine, status = boot_to_end(
-        qemu, append="", initrd="%s /bin/x arg=1,%s /disk/y" % (first, second))
+        qemu, append="verbose=1", initrd="%s /bin/x arg=1,%s /disk/y" % (first, second))
     assert status == EXIT_SUCCESS, machine.tail()
 
     modules = [line for line in lines_of(machine) if line.startswith("module: ")]
@@ -91,6 +91,16 @@ def test_modules_arrive_with_names_args_and_sizes(qemu, tmp_path):
     assert 0x100000 <= start1 and start1 + 1028 <= start2, modules
     memory = MEMORY.fullmatch(only_line(machine, "memory: "))
     assert memory and memory.group(5) == "2", machine.tail()
+
+
+def test_modules_are_listed_only_when_verbose(qemu, tmp_path):
+    module = tmp_path / "m.bin"
+    module.write_bytes(b"m" * 100)
+    machine, status = boot_to_end(qemu, append="", initrd="%s /bin/m" % module)
+    assert status == EXIT_SUCCESS, machine.tail()
+    assert not [line for line in lines_of(machine) if line.startswith("module")], machine.tail()
+    memory = MEMORY.fullmatch(only_line(machine, "memory: "))
+    assert memory and memory.group(5) == "1", machine.tail()
 
 
 def test_timer_ticks_then_success(qemu):
