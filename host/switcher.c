@@ -138,7 +138,10 @@ static void point_regs_page(const struct guest *g)
 	invlpg(SWITCHER_REGS_PAGE);
 }
 
-/*M:010 What a guest can see. The state page is read-only to a guest, but
+/*M:010 The last chapter: what kennel leaves out, and exercises for a reader
+ * who has followed it this far, one limit at a time.
+ *
+ * What a guest can see. The state page is read-only to a guest, but
  * not hidden: ring 1 is "supervisor" to the paging hardware, so a guest
  * can read the host's saved stack pointer, its CR3 and the addresses of
  * its GDT and IDT, as an lguest guest could. None of it lets the guest
