@@ -42,7 +42,7 @@ SKIP_DIRS = {"build", ".git", "docs", "__pycache__", ".pytest_cache"}
 LOOSE_TAG = re.compile(r"(\s?)([A-Za-z]{1,2}):(\d+)(.?)")
 STRICT_TAG = re.compile(r"([%s]):(\d{3})(?=\s|:?$)" % LETTERS)
 # A reference is a tag standing as a word of its own anywhere in a comment
-# or a document: "(H:200)", "see V:140.", "V:120-V:220" (two references).
+# or a document: "(H:200)", "see V:100.", "V:100-V:190" (two references).
 REFERENCE = re.compile(r"(?<![\w:])[%s]:\d{3}(?!\w)" % LETTERS)
 
 C_TOKENS = re.compile(
