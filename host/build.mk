@@ -1,4 +1,4 @@
-#H:700 host/build.mk: the hypervisor's pure checks — descriptors,
+#H:790 host/build.mk: the hypervisor's pure checks — descriptors,
 # selectors, eflags and guest-memory ranges — are unit-tested natively
 # (T:260), under the same sanitizers as the userland's (U:490). The
 # hypervisor itself needs no entry: the Makefile compiles every host/*.c

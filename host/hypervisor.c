@@ -17,7 +17,8 @@
  * kernel is written to (H:010), the device a Launcher opens (H:100), the
  * loop that KN_RUN enters (H:200), then what that loop calls: hypercalls
  * (H:300), descriptors (H:400), traps and interrupts (H:500), emulation
- * and the FPU (H:550, H:600). The Switcher (S) and the shadow page tables
+ * and the FPU (H:550, H:600); last the monitor's view of every guest,
+ * /dev/kennelctl (H:700). The Switcher (S) and the shadow page tables
  * (V) have chapters of their own. Next: H:010. */
 #include "host/hypervisor.h"
 #include "host/guest.h"
@@ -28,4 +29,5 @@ void hypervisor_init(void)
 	fpu_init();
 	interrupts_init();
 	kennel_dev_init();
+	control_dev_init();
 }

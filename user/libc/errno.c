@@ -36,6 +36,7 @@ static const char *const messages[] = {
 	[ERANGE] = "Numerical result out of range",
 	[ENAMETOOLONG] = "File name too long",
 	[ENOSYS] = "Function not implemented",
+	[EALREADY] = "Operation already in progress",
 };
 
 char *strerror(int err)
