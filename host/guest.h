@@ -134,6 +134,10 @@ void set_idt_entry(struct guest *g, uint32_t vector, struct desc gate);
 uint32_t guest_eflags(uint32_t eflags);
 const char *stack_selector_problem(const struct guest *g, uint32_t ss);
 bool guest_selectors_ok(const struct guest *g, const struct guest_regs *r, const char **why);
+#define SWITCHER_REACHED "reaches into the Switcher's pages"
+bool stack_in_bounds(const struct guest *g, uint32_t ss, uint32_t esp);
+bool handler_in_bounds(const struct guest *g, struct desc gate);
+bool guest_addresses_ok(const struct guest *g, const char **why);
 uint32_t guest_stub_dpl(const struct guest *g, uint32_t vector);
 bool direct_trap(const struct guest *g, uint32_t vector);
 const char *syscall_vector_problem(uint32_t vector);

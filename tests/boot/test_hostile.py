@@ -1,0 +1,131 @@
+#T:730 test_hostile.py: guests that attack the host, judged from outside.
+#
+# Each case of tests/guests/hostile.c (T:700) runs as its own guest, seven
+# to a boot beside a healthy bystander, the way test_guests.py (T:480)
+# runs bad_hcall.c: a kill case must end with exactly the Launcher line
+# "launcher: guest CASE killed: REASON", REASON as below, after the guest's
+# "about to" line and before the bystander's SUCCESS; the guest must print
+# no result; and the boot must end with every frame back. The regs-page
+# probe runs under user/bin/hog (T:740), on a 64 MiB machine, so that the
+# frames the host hands the guest are full of old data unless it clears
+# them.
+#
+# Every boot here also runs under the interrupt-log oracle (T:720): no CPU
+# reset, and nothing at ring 0 outside the host's text and the Switcher.
+# The oracle also decides stack_unpinnable, the kill-is-final case: the
+# guest is killed while the host pins its stack before an entry, and the
+# ud2 right after its hypercall must never execute, so QEMU's log must hold
+# no invalid-opcode event at that eip. Logs: build/test-logs/test_hostile_*.
+import re
+
+import pytest
+
+import int_oracle
+from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS
+from test_guests import (LAUNCHER_KILLED, LAUNCHER_POWEROFF, SharedBoots, assert_frames_balanced,
+                         assert_no_result, assert_result, exits_of, index_of, killed_line,
+                         launcher, lines_of)
+
+SWITCHER = r"reaches into the Switcher's pages$"
+KILL_CASES = {
+    "stack_regs_page": r"^KH_SET_STACK: stack 0x39:0xffc02000 " + SWITCHER,
+    "stack_wraps": r"^KH_SET_STACK: stack 0x39:0x8 " + SWITCHER,
+    "stack_base_switcher": r"^KH_SET_STACK: stack 0x41:0x2000 " + SWITCHER,
+    "stack_base_later": r"^bad guest state: stack 0x41:0x[0-9a-f]+ " + SWITCHER,
+    "handler_switcher": r"^KH_LOAD_IDT_ENTRY: vector 48: handler 0x31:0xffc00040 " + SWITCHER,
+    "handler_top": r"^KH_LOAD_IDT_ENTRY: vector 48: handler 0x31:0xfffffff0 " + SWITCHER,
+    "eip_beyond_limit": r"^bad guest state: eip 0x[0-9a-f]+ is beyond the limit 0xfff of cs 0x31$",
+    "stack_unpinnable": r"^page directory entry for 0x40003ffc is a 4 MiB page$",
+}
+PER_BOOT = 7
+BYSTANDER_NAPS = "25"
+VEC_UD = 6
+
+
+@pytest.fixture(scope="module")
+def boots():
+    shared = SharedBoots("test_hostile_")
+    yield shared
+    shared.close()
+
+
+def kill_groups():
+    names = list(KILL_CASES)
+    return [names[i:i + PER_BOOT] for i in range(0, len(names), PER_BOOT)]
+
+
+def kill_boot(boots, case):
+    number, group = next((i, g) for i, g in enumerate(kill_groups()) if case in g)
+    runs = [launcher("bystander", BYSTANDER_NAPS)]
+    runs += [launcher("hostile", name, name=name) for name in group]
+    machine, status = boots.get("kill_%d" % number, runs, int_log=True)
+    return machine, status, group
+
+
+def regs_boot(boots):
+    runs = ["/bin/hog," + launcher("hostile", "regs_page", name="regs_page")]
+    return boots.get("regs", runs, programs=["hog"], int_log=True, extra=("-m", "64M"))
+
+
+def assert_oracle_clean(machine):
+    events, violations = int_oracle.check_log(machine.int_log)
+    assert events > 0 and not violations, "interrupt log %s: %s" % (
+        machine.int_log, "; ".join(violations[:5]))
+
+
+@pytest.mark.parametrize("case", list(KILL_CASES))
+def test_hostile_case_is_killed(boots, case):
+    machine, status, group = kill_boot(boots, case)
+    about = index_of(machine, next(l for l in lines_of(machine)
+                                   if l.startswith("[%s] hostile: %s: about to " % (case, case))))
+    dead = killed_line(machine, case, KILL_CASES[case])
+    assert about < dead, machine.tail()
+    assert_no_result(machine, case)
+    assert_result(machine, "bystander")
+    assert dead < index_of(machine, "[bystander] Test result: SUCCESS"), machine.tail()
+    exits = exits_of(machine)
+    assert len(exits) == 1 + len(group), machine.tail()
+    assert exits[0] == ("/bin/launcher", LAUNCHER_POWEROFF), machine.tail()
+    assert exits[1 + group.index(case)] == ("/bin/launcher", LAUNCHER_KILLED), machine.tail()
+    assert_frames_balanced(machine)
+    assert status == EXIT_FAILURE
+    assert_oracle_clean(machine)
+
+
+def test_killed_guest_never_runs_again(boots):
+    machine, _, _ = kill_boot(boots, "stack_unpinnable")
+    said = [re.fullmatch(r"\[stack_unpinnable\] hostile: stack_unpinnable: a dead guest "
+                         r"would trap at (0x[0-9a-f]+)", l) for l in lines_of(machine)]
+    said = [m for m in said if m]
+    assert len(said) == 1, machine.tail()
+    eip = int(said[0].group(1), 16)
+    ran = [e for e in int_oracle.find_events(machine.int_log)
+           if e["vector"] == VEC_UD and e["eip"] == eip]
+    assert not ran, "the dead guest ran on: %r" % ran
+
+
+def test_regs_page_holds_only_registers(boots):
+    machine, status = regs_boot(boots)
+    assert re.search(r"^hog: dirtied [1-9]\d* pages$", machine.output, re.M), machine.tail()
+    index_of(machine, "[regs_page] hostile: regs_page: 0 stale bytes below the registers")
+    assert_result(machine, "regs_page")
+    assert exits_of(machine) == [("/bin/hog", 0)], machine.tail()
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+    assert_oracle_clean(machine)
+
+
+def test_oracle_catches_ring0_and_resets(tmp_path):
+    """The oracle can fail: a made-up log with a ring-0 event at a guest's
+    address and a reset after the start."""
+    log = tmp_path / "int.log"
+    log.write_text("CPU Reset (CPU 0)\nCPU Reset (CPU 0)\n"
+                   "     0: v=20 e=0000 i=0 cpl=0 IP=0008:c0108282 pc=c0108282 SP=0010:0\n"
+                   "     1: v=0d e=0000 i=0 cpl=0 IP=0008:00100a19 pc=00100a19 SP=0010:0\n"
+                   "     2: v=06 e=0000 i=0 cpl=1 IP=0031:00100a19 pc=00100a19 SP=0039:0\n"
+                   "CPU Reset (CPU 0)\n")
+    events, violations = int_oracle.check_log(log)
+    assert events == 3
+    assert len(violations) == 2 and "pc 0x00100a19" in violations[0] and \
+        "reset" in violations[1], violations
+
