@@ -18,9 +18,9 @@
 #include "arch/x86/kennel_dev.h"
 #include "host/kernel/proc.h"
 #include "host/switcher.h"
+#include "host/fpu_state.h"
 
 #define GUESTS_MAX	16
-#define FPU_STATE_SIZE	108	/* what fnsave writes */
 
 /* A cached shadow page directory (V:160). */
 #define SHADOW_DIRS	4

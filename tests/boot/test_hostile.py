@@ -129,3 +129,29 @@ def test_oracle_catches_ring0_and_resets(tmp_path):
     assert len(violations) == 2 and "pc 0x00100a19" in violations[0] and \
         "reset" in violations[1], violations
 
+
+# ---- the FPU a guest is given ------------------------------------------------
+
+FPU_PROBES = {"probe_live": 100000, "probe_dead": 900000}
+
+
+def fpu_boot(boots):
+    runs = [launcher("fpu_leak", "fill", name="fill")]
+    runs += [launcher("fpu_leak", "probe", str(us), name=n) for n, us in FPU_PROBES.items()]
+    return boots.get("fpu", runs, int_log=True)
+
+
+@pytest.mark.parametrize("probe", list(FPU_PROBES))
+def test_new_fpu_user_gets_a_clean_fpu(boots, probe):
+    machine, status = fpu_boot(boots)
+    index_of(machine, "[fill] fpu_leak: fill: 8 registers loaded, a division by zero pending")
+    index_of(machine, "[%s] fpu_leak: probe after its sleep: control 0x037f, status 0x0000, "
+             "tags 0xffff, 0 non-zero register bytes" % probe)
+    assert_result(machine, probe)
+    if probe == "probe_dead":
+        assert index_of(machine, "launcher: guest fill powered off: SUCCESS") < \
+            index_of(machine, "[probe_dead] Test result: SUCCESS"), machine.tail()
+    assert exits_of(machine) == [("/bin/launcher", LAUNCHER_POWEROFF)] * 3, machine.tail()
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+    assert_oracle_clean(machine)
