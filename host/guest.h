@@ -68,6 +68,7 @@ struct guest {
 	struct shadow_dir shadows[SHADOW_DIRS];
 	uint32_t shadow_now;		/* index of the one in use */
 	uint32_t shadow_victim;		/* the next to evict */
+	uint32_t shadow_budget;		/* shadow pages it may hold (V:215) */
 	uint32_t kernel_address;	/* from kennel_data at KH_NEW_PGTABLE */
 	uint32_t kernel_slot;		/* pgd_index(kernel_address) */
 	uint32_t syscall_vector;	/* direct-trap vector, 0 = none */

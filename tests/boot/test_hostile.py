@@ -22,6 +22,8 @@ import pytest
 
 import int_oracle
 from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS
+from test_paging import counter, stats_of
+from test_paging import launcher as stats_launcher
 from test_guests import (LAUNCHER_KILLED, LAUNCHER_POWEROFF, SharedBoots, assert_frames_balanced,
                          assert_no_result, assert_result, exits_of, index_of, killed_line,
                          launcher, lines_of)
@@ -155,3 +157,33 @@ def test_new_fpu_user_gets_a_clean_fpu(boots, probe):
     assert_frames_balanced(machine)
     assert status == EXIT_SUCCESS
     assert_oracle_clean(machine)
+
+
+# ---- what a guest's shadows may cost the host ---------------------------------
+
+HOG_MEM_MIB = 2
+HOG_READS = 2 * 4 * 767
+BUDGET_RATIO, BUDGET_MIN = 8, 16  # host/memory/shadow.c, V:215
+
+
+def shadow_budget(mem_mib):
+    """Shadow pages a guest may hold (the host-wide share, 1,024 pages on
+    this 256 MiB machine, is more than any guest here asks)."""
+    return (mem_mib << 20) // 4096 // BUDGET_RATIO + BUDGET_MIN
+
+
+def test_shadow_memory_is_budgeted(boots):
+    machine, status = boots.get("shadow", [stats_launcher("shadow_hog", mem="%dM" % HOG_MEM_MIB)],
+                                int_log=True)
+    index_of(machine, "[shadow_hog] shadow_hog: 4 spaces, %d reads, 0 wrong" % HOG_READS)
+    assert_result(machine, "shadow_hog")
+    stats = stats_of(machine, "shadow_hog")
+    assert counter(stats, "shadow_faults") >= HOG_READS // 2, stats
+    assert 0 < counter(stats, "page_tables") <= shadow_budget(HOG_MEM_MIB), (
+        "a %d MiB guest left the host holding %d shadow pages, budget %d" % (
+            HOG_MEM_MIB, counter(stats, "page_tables"), shadow_budget(HOG_MEM_MIB)))
+    assert exits_of(machine) == [("/bin/launcher", LAUNCHER_POWEROFF)], machine.tail()
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+    assert_oracle_clean(machine)
+
