@@ -24,7 +24,7 @@ import int_oracle
 from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS
 from test_paging import counter, stats_of
 from test_paging import launcher as stats_launcher
-from test_guests import (LAUNCHER_KILLED, LAUNCHER_POWEROFF, SharedBoots, assert_frames_balanced,
+from test_guests import (append_of, modules, LAUNCHER_KILLED, LAUNCHER_POWEROFF, SharedBoots, assert_frames_balanced,
                          assert_no_result, assert_result, exits_of, index_of, killed_line,
                          launcher, lines_of)
 
@@ -187,3 +187,69 @@ def test_shadow_memory_is_budgeted(boots):
     assert status == EXIT_SUCCESS
     assert_oracle_clean(machine)
 
+
+# ---- the Switcher's read-only pages ------------------------------------------
+
+
+def fnv1a(data):
+    h = 2166136261
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xffffffff
+    return h
+
+
+def switcher_page_bytes():
+    """The Switcher's page as linked: its section's bytes, then zeros."""
+    data = int_oracle.KERNEL.read_bytes()
+    shoff, = int_oracle.struct.unpack_from("<I", data, 32)
+    shentsize, shnum, shstrndx = int_oracle.struct.unpack_from("<HHH", data, 46)
+    sections = [int_oracle.struct.unpack_from("<10I", data, shoff + i * shentsize)
+                for i in range(shnum)]
+    names = sections[shstrndx][4]
+    for sh in sections:
+        name = data[names + sh[0]:data.index(b"\0", names + sh[0])]
+        if name == b".switcher":
+            return data[sh[4]:sh[4] + sh[5]].ljust(4096, b"\0")
+    raise AssertionError("no .switcher section in %s" % int_oracle.KERNEL)
+
+
+def test_switcher_pages_are_read_only(boots):
+    machine, status = boots.get("switcher", [launcher("hostile", "switcher_pages",
+                                                      name="switcher_pages")], int_log=True)
+    m = [re.fullmatch(r"\[switcher_pages\] hostile: switcher_pages: text checksum "
+                      r"(0x[0-9a-f]{8})", l) for l in lines_of(machine)]
+    m = [x for x in m if x]
+    assert len(m) == 1, machine.tail()
+    assert int(m[0].group(1), 16) == fnv1a(switcher_page_bytes()), (
+        "the Switcher's text in memory is not build/kennel.elf's")
+    assert_result(machine, "switcher_pages")
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+    assert_oracle_clean(machine)
+
+
+# ---- churn: a thousand guests come and go -------------------------------------
+
+CHURN_GUESTS = 1200
+CHURN_TIMEOUT = 300
+
+
+def test_churn_leaves_no_frame_behind(qemu):
+    runs = ["/bin/churn,%d" % CHURN_GUESTS]
+    machine = qemu(append=append_of(runs), name="test_hostile_churn",
+                   initrd=modules(["hostile", "bad_hcall", "spin"], programs=["churn"]))
+    status = machine.wait_exit(timeout=CHURN_TIMEOUT)
+    third = CHURN_GUESTS // 3
+    m = re.search(r"^churn: %d guests: %d powered off, %d killed by the host, %d killed "
+                  r"mid-run, 0 wrong statuses; free frames after warm-up (\d+), at the end (\d+)$"
+                  % (CHURN_GUESTS, third, third, third), machine.output, re.M)
+    assert m, machine.tail()
+    assert m.group(1) == m.group(2), m.group(0)
+    spun = len(re.findall(r"^\[spinner\] spin: spinning forever", machine.output, re.M))
+    assert spun > 0, "no spinning guest was running when its Launcher was killed"
+    assert len(re.findall(r"^launcher: guest killed killed: unknown hypercall 99$",
+                          machine.output, re.M)) == third, machine.tail()
+    assert exits_of(machine) == [("/bin/churn", 0)], machine.tail()
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+    print("churn: %d guests, %d spinners killed while running" % (CHURN_GUESTS, spun))

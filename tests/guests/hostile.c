@@ -134,6 +134,68 @@ static void regs_page(void)
 	test_finish();
 }
 
+/* The Switcher's text and state page are read-only to ring 1: stores of
+ * every width fault (reflected #PF, present and write), and the text reads
+ * back the same afterwards. Its checksum (FNV-1a over the page) is printed
+ * so that the boot test can compare it with build/kennel.elf's. */
+static uint32_t text_checksum(void)
+{
+	const volatile uint8_t *text = (const volatile uint8_t *)(uintptr_t)SWITCHER_TEXT;
+	uint32_t h = 2166136261u;
+
+	for (uint32_t i = 0; i < PAGE_SIZE; i++)
+		h = (h ^ text[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t store8(uint32_t va)
+{
+	*(volatile uint8_t *)(uintptr_t)va = 0x5a;
+	return 0;
+}
+
+static uint32_t store16(uint32_t va)
+{
+	*(volatile uint16_t *)(uintptr_t)va = 0x5a5a;
+	return 0;
+}
+
+static uint32_t store_rep(uint32_t va)
+{
+	uint32_t n = 16;
+
+	asm volatile("cld\n\trep stosb" : "+D"(va), "+c"(n) : "a"(0x5a) : "memory");
+	return 0;
+}
+
+static void switcher_pages(void)
+{
+	static const uint32_t targets[] = { SWITCHER_TEXT, SWITCHER_TEXT + 0x800,
+					    SWITCHER_STATE_PAGE, SWITCHER_STATE_PAGE + 0xffc };
+	probe_fn *const stores[] = { probe_write, store8, store16, store_rep };
+	uint32_t before = text_checksum();
+
+	for (unsigned t = 0; t < sizeof(targets) / sizeof(targets[0]); t++)
+		for (unsigned w = 0; w < sizeof(stores) / sizeof(stores[0]); w++) {
+			struct outcome o = run_ring1(stores[w], targets[t]);
+
+			check(o.trapped && o.frame.vector == 14 &&
+			      o.frame.errcode == (PF_PRESENT | PF_WRITE) &&
+			      o.cr2 == targets[t] && (o.frame.cs & 3) == 1,
+			      "store %u to 0x%x: trapped %d, vector %u, error 0x%x, cr2 0x%x", w,
+			      targets[t], o.trapped, o.frame.vector, o.frame.errcode, o.cr2);
+		}
+	check_eq(text_checksum(), before, "the Switcher's text checksum after the stores");
+	print("hostile: switcher_pages: text checksum 0x%08x\n", before);
+	test_finish();
+}
+
+/* For user/bin/churn.c (T:750): a guest that powers off at once. */
+static void quick(void)
+{
+	test_finish();
+}
+
 static const struct hostile_case cases[] = {
 	{ "stack_regs_page", "call KH_SET_STACK with esp at the top of the regs page",
 	  stack_regs_page, true },
@@ -147,6 +209,8 @@ static const struct hostile_case cases[] = {
 	  eip_beyond_limit, true },
 	{ "stack_unpinnable", "name a direct-trap stack in a 4 MiB page", stack_unpinnable, true },
 	{ "regs_page", "read the regs page", regs_page, false },
+	{ "quick", "power off", quick, false },
+	{ "switcher_pages", "write to the Switcher's text and state page", switcher_pages, false },
 };
 
 static const struct hostile_case *chosen_case(void)
