@@ -17,6 +17,7 @@
 # ud2 right after its hypercall must never execute, so QEMU's log must hold
 # no invalid-opcode event at that eip. Logs: build/test-logs/test_hostile_*.
 import re
+import sys
 
 import pytest
 
@@ -253,3 +254,22 @@ def test_churn_leaves_no_frame_behind(qemu):
     assert_frames_balanced(machine)
     assert status == EXIT_SUCCESS
     print("churn: %d guests, %d spinners killed while running" % (CHURN_GUESTS, spun))
+
+
+# ---- a short fuzz run (make fuzz for long ones) --------------------------------
+
+FUZZ_SEED, FUZZ_GUESTS, FUZZ_ROUNDS = 1, 30, 3000
+
+
+def test_fuzz_short_run():
+    sys.path.insert(0, str(int_oracle.ROOT / "scripts"))
+    import fuzz
+    report, machine = fuzz.run(FUZZ_SEED, FUZZ_GUESTS, FUZZ_ROUNDS, int_log=True,
+                               name="test_hostile_fuzz")
+    summary = "\n".join(fuzz.report_lines(report, FUZZ_SEED, FUZZ_GUESTS, FUZZ_ROUNDS))
+    print(summary)
+    assert report["guests"] == FUZZ_GUESTS, summary + machine.tail()
+    assert report["hypercalls"] > FUZZ_GUESTS, summary
+    assert fuzz.ok(report), summary + machine.tail()
+    assert sum(report["kills"].values()) + report["survived"] == FUZZ_GUESTS, summary
+
