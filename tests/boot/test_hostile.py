@@ -273,3 +273,27 @@ def test_fuzz_short_run():
     assert fuzz.ok(report), summary + machine.tail()
     assert sum(report["kills"].values()) + report["survived"] == FUZZ_GUESTS, summary
 
+
+# ---- load: eight guests at once ------------------------------------------------
+
+LOAD = [("bystander", ("50",), "canary"), ("fpu", ("down", "3", "4"), "fpu_a"),
+        ("fpu", ("up", "5", "4"), "fpu_b"), ("paging_sched", (), "paging_sched"),
+        ("paging_spaces", (), "paging_spaces"), ("timer", (), "timer"),
+        ("shadow_hog", (), "shadow_hog"), ("hostile", ("switcher_pages",), "switcher_pages")]
+
+
+def test_eight_guests_at_once_all_progress(boots):
+    """The host's limit of eight programs, all guests, all at once: each must
+    finish its own test (progress), the canary's memory pattern must stay
+    intact, and every frame must come back."""
+    runs = [launcher(g, *args, name=name) for g, args, name in LOAD]
+    machine, status = boots.get("load", runs, int_log=True)
+    for _, _, name in LOAD:
+        assert_result(machine, name)
+    index_of(machine, "[canary] bystander: 50 naps, memory intact, %s ms" % re.search(
+        r"^\[canary\] bystander: 50 naps, memory intact, (\d+) ms$", machine.output,
+        re.M).group(1))
+    assert exits_of(machine) == [("/bin/launcher", LAUNCHER_POWEROFF)] * len(LOAD), machine.tail()
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+    assert_oracle_clean(machine)
