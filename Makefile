@@ -42,7 +42,7 @@ LDFLAGS32 := -m elf_i386 -nostdlib
 CFLAGS_NATIVE := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fno-builtin \
 	-fno-tree-loop-distribute-patterns -DUNIT_TEST
 
-.PHONY: all run run-native check unit boot-tests tour tour-check debug clean deps iso
+.PHONY: all run run-native check unit boot-tests tour tour-check fuzz debug clean deps iso
 all: $(BUILD)/kennel.elf $(BUILD)/kennel.iso
 ISO_MODULES :=
 
@@ -172,6 +172,15 @@ check: deps
 	$(MAKE) --no-print-directory unit || status=1; \
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/boot || status=1; \
 	exit $$status
+
+#T:790 `make fuzz ITER=N SEED=S [ROUNDS=R] [INTLOG=1]`: N fuzz guests in one
+# boot, with a canary beside them (scripts/fuzz.py, T:780). The short run
+# that make check does is test_hostile.py's test_fuzz_short_run.
+ITER ?= 100
+SEED ?= 1
+ROUNDS ?= 3000
+fuzz: deps all
+	$(PYTHON) scripts/fuzz.py --iter $(ITER) --seed $(SEED) --rounds $(ROUNDS) $(if $(INTLOG),--int-log)
 
 tour:
 	$(PYTHON) scripts/tour.py -o docs/tour.md .

@@ -20,6 +20,8 @@ void asm_offsets(void)
 	DEFINE(SWITCHER_REGS, SWITCHER_REGS);
 	DEFINE(SWITCHER_STATE, SWITCHER_STATE_PAGE);
 	DEFINE(REGS_TRAPNUM, offsetof(struct guest_regs, trapnum));
+	DEFINE(REGS_CS, offsetof(struct guest_regs, cs));
+	DEFINE(SWITCHER_NO_TRAP, SWITCHER_NO_TRAP);
 	DEFINE(REGS_SIZE, sizeof(struct guest_regs));
 	DEFINE(ST_HOST_SP, offsetof(struct switcher_state, host_sp));
 	DEFINE(ST_HOST_CR3, offsetof(struct switcher_state, host_cr3));

@@ -10,3 +10,8 @@ $(BUILD)/tests/unit/test_guest_checks: \
 	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
 $(BUILD)/tests/unit/test_guest_checks: $(UNIT_SRCS_test_guest_checks) \
 	$(wildcard lib/*.h host/*.h host/kernel/*.h arch/x86/*.h) host/build.mk
+
+# The x87 loading sequence runs natively too: nothing in it is privileged.
+UNIT_TESTS += test_fpu_state
+UNIT_SRCS_test_fpu_state :=
+$(BUILD)/tests/unit/test_fpu_state: host/fpu_state.h lib/string.h host/build.mk

@@ -18,9 +18,9 @@
 #include "arch/x86/kennel_dev.h"
 #include "host/kernel/proc.h"
 #include "host/switcher.h"
+#include "host/fpu_state.h"
 
 #define GUESTS_MAX	KN_GUESTS_MAX	/* ids are slots of the table (H:130) */
-#define FPU_STATE_SIZE	108	/* what fnsave writes */
 
 /* A cached shadow page directory (V:150). */
 #define SHADOW_DIRS	4
@@ -70,6 +70,7 @@ struct guest {
 	struct shadow_dir shadows[SHADOW_DIRS];
 	uint32_t shadow_now;		/* index of the one in use */
 	uint32_t shadow_victim;		/* the next to evict */
+	uint32_t shadow_budget;		/* shadow pages it may hold (V:172) */
 	uint32_t kernel_address;	/* from kennel_data at KH_NEW_PGTABLE */
 	uint32_t kernel_slot;		/* pgd_index(kernel_address) */
 	uint32_t syscall_vector;	/* direct-trap vector, 0 = none */
@@ -140,6 +141,10 @@ void set_idt_entry(struct guest *g, uint32_t vector, struct desc gate);
 uint32_t guest_eflags(uint32_t eflags);
 const char *stack_selector_problem(const struct guest *g, uint32_t ss);
 bool guest_selectors_ok(const struct guest *g, const struct guest_regs *r, const char **why);
+#define SWITCHER_REACHED "reaches into the Switcher's pages"
+bool stack_in_bounds(const struct guest *g, uint32_t ss, uint32_t esp);
+bool handler_in_bounds(const struct guest *g, struct desc gate);
+bool guest_addresses_ok(const struct guest *g, const char **why);
 uint32_t guest_stub_dpl(const struct guest *g, uint32_t vector);
 bool direct_trap(const struct guest *g, uint32_t vector);
 const char *syscall_vector_problem(uint32_t vector);

@@ -214,9 +214,30 @@ const char *stack_selector_problem(const struct guest *g, uint32_t ss)
 	return ss_problem(g, ss, 1);
 }
 
+/* The last valid offset of a segment: its limit, in pages when G is set. */
+static uint32_t segment_limit(struct desc d)
+{
+	uint32_t limit = (d.lo & 0xffff) | (d.hi & 0xf0000);
+
+	return (d.hi & (DESC_FLAG_G << 20)) ? limit << 12 | 0xfff : limit;
+}
+
+/* The iret that enters the guest would fault on an eip beyond cs's limit,
+ * inside the Switcher (QEMU's TCG does not check, real CPUs do). */
+static bool eip_in_limit(const struct guest *g, const struct guest_regs *r, char *reason,
+			 size_t size)
+{
+	uint32_t limit = segment_limit(g->gdt[(r->cs & 0xffff) >> 3]);
+
+	if (r->eip <= limit)
+		return true;
+	snprintf(reason, size, "eip 0x%x is beyond the limit 0x%x of cs 0x%x", r->eip, limit, r->cs);
+	return false;
+}
+
 bool guest_selectors_ok(const struct guest *g, const struct guest_regs *r, const char **why)
 {
-	static char reason[64];
+	static char reason[96];
 	const char *problem;
 	const char *name = "cs";
 	uint32_t value = r->cs, cpl = r->cs & 3;
@@ -229,10 +250,60 @@ bool guest_selectors_ok(const struct guest *g, const struct guest_regs *r, const
 	for (int i = 0; i < 4 && !problem; i++)
 		if ((problem = data_problem(g, data[i], cpl)))
 			name = data_names[i], value = data[i];
+	*why = reason;
 	if (problem)
 		snprintf(reason, sizeof(reason), "%s 0x%x %s", name, value, problem);
+	else
+		return eip_in_limit(g, r, reason, sizeof(reason));
+	return false;
+}
+
+/*H:445 Addresses the CPU uses for the guest with no host in between: the
+ * ring-1 stack a trap from ring 3 pushes its frame onto (TSS.esp1, from
+ * KH_SET_STACK) and the handler of a direct trap (H:435). Each is a
+ * selector and an offset, so the segment's base counts too, and linear
+ * addresses wrap at 4 GiB as the CPU's do. None may reach the Switcher's
+ * pages, directly or by wrapping: a frame pushed there would land on the
+ * regs page, a handler there would run the Switcher's text in ring 1.
+ * They are checked when the guest names them and again before each entry
+ * and each delivery, because the guest may move a segment's base between
+ * the two. */
+#define TRAP_FRAME_MAX	(6 * 4)	/* error code, eip, cs, eflags, esp, ss */
+
+static bool below_switcher(const struct guest *g, uint32_t sel, uint32_t offset,
+			   uint32_t before, uint32_t after)
+{
+	uint32_t linear = segment_base(g, sel) + offset;
+
+	return offset >= before && linear >= before && (uint64_t)linear + after <= SWITCHER_ADDR;
+}
+
+bool stack_in_bounds(const struct guest *g, uint32_t ss, uint32_t esp)
+{
+	return below_switcher(g, ss, esp, TRAP_FRAME_MAX, 0);
+}
+
+bool handler_in_bounds(const struct guest *g, struct desc gate)
+{
+	return below_switcher(g, GUEST_CS, gate_offset(gate), 0, 1);
+}
+
+bool guest_addresses_ok(const struct guest *g, const char **why)
+{
+	static char reason[96];
+
 	*why = reason;
-	return problem == NULL;
+	if (g->stack_ss && !stack_in_bounds(g, g->stack_ss, g->stack_esp)) {
+		snprintf(reason, sizeof(reason), "stack 0x%x:0x%x %s", g->stack_ss, g->stack_esp,
+			 SWITCHER_REACHED);
+		return false;
+	}
+	if (direct_trap(g, g->syscall_vector) && !handler_in_bounds(g, g->idt[g->syscall_vector])) {
+		snprintf(reason, sizeof(reason), "handler 0x%x:0x%x of vector %u %s", GUEST_CS,
+			 gate_offset(g->idt[g->syscall_vector]), g->syscall_vector, SWITCHER_REACHED);
+		return false;
+	}
+	return true;
 }
 
 /* The linear address a selector's offsets start from. */

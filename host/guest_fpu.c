@@ -21,6 +21,7 @@
 #include "host/guest.h"
 
 static struct guest *fpu_owner;
+static uint8_t clean_state[FPU_STATE_SIZE] __attribute__((aligned(16)));
 
 static void clts(void)
 {
@@ -39,6 +40,7 @@ static void stts(void)
  * the boot information that they may use it. */
 void fpu_init(void)
 {
+	fpu_clean_state(clean_state);
 	write_cr0(read_cr0() | CR0_TS | CR0_MP | CR0_NE);
 }
 
@@ -56,9 +58,10 @@ void fpu_after_exit(struct guest *g)
 		stts();
 }
 
-/*H:620 #NM with the guest's own TS clear: give it the FPU. fnsave both
- * stores the old owner's registers and reinitialises the unit; a guest
- * that never had any starts from fninit's clean state. */
+/*H:620 #NM with the guest's own TS clear: give it the FPU. fnsave stores
+ * the old owner's registers (and reinitialises the unit, without waiting
+ * for its exceptions); a guest that never had any starts from the clean
+ * state, never from what the last owner left, alive or dead. */
 void fpu_take(struct guest *g)
 {
 	clts();
@@ -66,10 +69,8 @@ void fpu_take(struct guest *g)
 		asm volatile("fnsave %0" : "=m"(fpu_owner->fpu_state));
 		fpu_owner->fpu_saved = true;
 	}
-	if (fpu_owner != g && g->fpu_saved)
-		asm volatile("frstor %0" : : "m"(g->fpu_state));
-	else if (fpu_owner != g)
-		asm volatile("fninit");
+	if (fpu_owner != g)
+		fpu_load_state(g->fpu_saved ? g->fpu_state : clean_state);
 	fpu_owner = g;
 	stts();
 }

@@ -91,6 +91,11 @@ static void enter_handler(struct guest *g, uint32_t vector, bool error_code)
 {
 	struct desc gate = g->idt[vector];
 
+	if (!handler_in_bounds(g, gate)) {
+		kill_guest(g, "handler 0x%x:0x%x of vector %u %s", GUEST_CS, gate_offset(gate),
+			   vector, SWITCHER_REACHED);
+		return;
+	}
 	push_frame(g, vector, error_code);
 	g->regs->cs = GUEST_CS;
 	g->regs->eip = gate_offset(gate);

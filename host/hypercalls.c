@@ -102,18 +102,26 @@ static void hc_load_idt_entry(struct guest *g, const struct kh_args *a)
 
 	if (problem)
 		kill_guest(g, "KH_LOAD_IDT_ENTRY: vector %u: %s", a->arg1, problem);
+	else if (gate_present(gate) && !handler_in_bounds(g, gate))
+		kill_guest(g, "KH_LOAD_IDT_ENTRY: vector %u: handler 0x%x:0x%x %s", a->arg1,
+			   GUEST_CS, gate_offset(gate), SWITCHER_REACHED);
 	else
 		set_idt_entry(g, a->arg1, gate);
 }
 
-/* The stack for traps from ring 3 must be ring-1 data; its pointer is
- * checked when it is used (H:530). */
+/* The stack for traps from ring 3 must be ring-1 data, and no frame
+ * pushed on it may reach the Switcher (H:445); both are checked again
+ * before every entry, and the frame's pages when it is written (H:530). */
 static void hc_set_stack(struct guest *g, const struct kh_args *a)
 {
 	const char *problem = stack_selector_problem(g, a->arg1);
 
 	if (problem) {
 		kill_guest(g, "KH_SET_STACK: ss 0x%x %s", a->arg1, problem);
+		return;
+	}
+	if (!stack_in_bounds(g, a->arg1, a->arg2)) {
+		kill_guest(g, "KH_SET_STACK: stack 0x%x:0x%x %s", a->arg1, a->arg2, SWITCHER_REACHED);
 		return;
 	}
 	if (g->stack_ss != a->arg1)

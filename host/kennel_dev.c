@@ -89,6 +89,9 @@ static int32_t guest_create(const struct kn_init *in, struct guest **out)
 		kfree(g);
 		return -ENOMEM;
 	}
+	/* The guest can read the whole regs page (ring 1 is "supervisor" to
+	 * the paging hardware): whatever the frame held before must go. */
+	memset(phys_to_virt(g->regs_frame), 0, PAGE_SIZE);
 	g->regs = (struct guest_regs *)((uint8_t *)phys_to_virt(g->regs_frame) + PAGE_SIZE) - 1;
 	g->launcher = current;
 	g->mem_base = in->mem_base;

@@ -15,6 +15,7 @@
 #include "host/guest.h"
 #include "host/memory/guest_memory.h"
 #include "host/kernel/condev.h"
+#include "host/kernel/console.h"
 #include "host/kernel/sched.h"
 #include "host/kernel/trap.h"
 
@@ -66,11 +67,20 @@ static void enter_guest(struct guest *g)
 		kill_guest(g, "bad guest state: %s", why);
 		return;
 	}
+	if (!guest_addresses_ok(g, &why)) {
+		kill_guest(g, "bad guest state: %s", why);
+		return;
+	}
 	g->regs->eflags = guest_eflags(g->regs->eflags);
 	update_guest_time(g);
 	shadow_pin_stack(g);
+	if (g->dead)
+		return;
 	irq_disable();
 	fpu_before_entry(g);
+	/* A kill is final: nothing of a dead guest runs again, however late in
+	 * the preparations it died (writing its time, pinning its stack). */
+	BUG_ON(g->dead);
 	switcher_run(g, shadow_cr3(g));
 	g->cr2 = read_cr2();
 	fpu_after_exit(g);

@@ -105,9 +105,14 @@ exit_stub_%1:
 ; vector handles it exactly as if it had interrupted switcher_run itself:
 ; the host stack holds the pushf/lcall frame, which the handler's iret
 ; consumes. Anything else returns straight to switcher_run, which reads
-; trapnum from the regs page. (If one of switch_to_guest's pops faulted, the
-; frames landed below the structure and its trapnum still holds the 256 the
-; host preset: the host kills that guest.)
+; trapnum from the regs page. If one of switch_to_guest's pops or its iret
+; faulted, the CPU was in ring 0 and pushed its frame on the regs page below
+; wherever esp then was, so the structure is out of place and its trapnum
+; may be overwritten (a faulting iret's frame lands right on it). The saved
+; cs says which: an exit from the guest has RPL 1 or 3, a fault of the
+; Switcher's RPL 0. Then the Switcher itself writes the 256 marker where the
+; host reads it, and the host kills that guest for it, never for whatever
+; the shifted frame seems to say.
 ;:
 exit_common:
 	push es
@@ -125,6 +130,11 @@ exit_common:
 	mov ds, ax
 	mov es, ax
 	mov ebx, [esp + REGS_TRAPNUM]
+	test byte [esp + REGS_CS], 3	; the CPU left ring 0: the Switcher faulted
+	jnz .from_guest
+	mov ebx, SWITCHER_NO_TRAP
+	mov [SWITCHER_REGS + REGS_TRAPNUM], ebx
+.from_guest:
 	mov eax, [STATE(ST_HOST_CR3)]
 	mov cr3, eax
 	lgdt [STATE(ST_HOST_GDTR)]

@@ -311,8 +311,9 @@ static int32_t con_read(struct file *f, uint32_t ubuf, uint32_t len)
 	return n;
 }
 
-/* CONSOLE_CLAIM_MONITOR: the caller joins the ring and gets the monitor
- * key, unless another process has it. */
+/* CONSOLE_CLAIM_MONITOR: the caller joins the ring, gets the monitor key
+ * (unless another process has it) and, with it, the keyboard: whoever
+ * starts a monitor wants to type to it. */
 static int32_t claim_monitor(void)
 {
 	uint32_t flags;
@@ -324,6 +325,10 @@ static int32_t claim_monitor(void)
 		err = -EBUSY;
 	else
 		monitor = current;
+	if (!err && ring_index(current) >= 0 && focus_holder() != current) {
+		focus = (uint32_t)ring_index(current);
+		announce_focus();
+	}
 	irq_restore(flags);
 	return err;
 }

@@ -28,14 +28,45 @@
 #define GUEST_PTE_FLAGS		(PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | PTE_DIRTY)
 #define NO_GPGDIR		0xffffffffu
 
+/*V:172 What shadows may cost. A guest's shadows could otherwise grow to
+ * SHADOW_DIRS directories of 1,023 tables each, 16 MiB of host memory for
+ * a guest of 2 MiB. So each guest has a budget of shadow pages in
+ * proportion to its memory, one page per SHADOW_BUDGET_RATIO of its own
+ * plus SHADOW_BUDGET_MIN, and never more than its share of a host-wide cap
+ * (a quarter of all frames, split among GUESTS_MAX guests, so that the
+ * budgets of all guests together fit the cap). A guest at its budget is
+ * not refused: the host reclaims, forgetting shadows it can fault back in
+ * (V:174), and only a guest that still cannot map the one page it needs
+ * is killed. */
+#define SHADOW_BUDGET_RATIO	8
+#define SHADOW_BUDGET_MIN	16	/* 4 directories, a few tables each */
+#define SHADOW_HOST_SHARE	4	/* the cap: total frames / this */
+
+static uint32_t shadow_pages_total;	/* all guests' */
+
+static uint32_t shadow_host_cap(void)
+{
+	return frames_total() / SHADOW_HOST_SHARE;
+}
+
+static uint32_t shadow_budget(const struct guest *g)
+{
+	uint32_t wanted = g->pfn_limit / SHADOW_BUDGET_RATIO + SHADOW_BUDGET_MIN;
+	uint32_t share = shadow_host_cap() / GUESTS_MAX;
+
+	return wanted < share ? wanted : share;
+}
+
 static uint32_t *page_zalloc(struct guest *g)
 {
-	uint32_t pa = frame_alloc();
+	uint32_t pa;
 
-	if (!pa)
+	if (g->stats.page_tables >= g->shadow_budget || !(pa = frame_alloc()))
 		return NULL;
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	g->stats.page_tables++;
+	shadow_pages_total++;
+	BUG_ON(shadow_pages_total > shadow_host_cap());
 	return phys_to_virt(pa);
 }
 
@@ -43,6 +74,7 @@ static void page_free(struct guest *g, uint32_t pa)
 {
 	BUG_ON(frame_free(pa) != 0);
 	g->stats.page_tables--;
+	shadow_pages_total--;
 }
 
 /*V:170 A shadow directory's page tables are freed slot by slot: releasing
@@ -71,6 +103,32 @@ static uint32_t *new_shadow_dir(struct guest *g)
 	return pgdir;
 }
 
+/*V:174 Reclaiming, when a guest is at its budget: first the tables of
+ * every cached directory but the one in use, then those of the one in use
+ * except the slot being filled. Everything forgotten faults back in on
+ * demand, so this costs the guest time, never correctness. Linear mode is
+ * never reclaimed: it was built whole at KN_INIT and has nothing to fault
+ * back in. True if anything was freed. */
+static bool reclaim(struct guest *g, const uint32_t *keep_dir, uint32_t keep_slot)
+{
+	uint32_t held = g->stats.page_tables;
+
+	for (uint32_t i = 0; i < SHADOW_DIRS; i++) {
+		uint32_t *pgdir = g->shadows[i].pgdir;
+
+		if (pgdir && pgdir != keep_dir)
+			release_slots(g, pgdir, 0, SWITCHER_PGD);
+	}
+	if (g->stats.page_tables < held)
+		return true;
+	for (uint32_t i = 0; i < SHADOW_DIRS && keep_dir; i++)
+		if (g->shadows[i].pgdir == keep_dir) {
+			release_slots(g, g->shadows[i].pgdir, 0, keep_slot);
+			release_slots(g, g->shadows[i].pgdir, keep_slot + 1, SWITCHER_PGD);
+		}
+	return g->stats.page_tables < held;
+}
+
 static uint32_t *shadow_table(struct guest *g, uint32_t *pgdir, uint32_t va)
 {
 	uint32_t *pde = &pgdir[pgd_index(va)];
@@ -79,6 +137,8 @@ static uint32_t *shadow_table(struct guest *g, uint32_t *pgdir, uint32_t va)
 	if (*pde & PTE_PRESENT)
 		return phys_to_virt(pte_frame(*pde));
 	table = page_zalloc(g);
+	if (!table && pgdir != g->linear_pgdir && reclaim(g, pgdir, pgd_index(va)))
+		table = page_zalloc(g);
 	if (table)
 		*pde = virt_to_phys(table) | SHADOW_PDE_FLAGS;
 	return table;
@@ -105,6 +165,7 @@ int32_t shadow_init(struct guest *g)
 {
 	int32_t err = 0;
 
+	g->shadow_budget = shadow_budget(g);
 	for (uint32_t i = 0; i < SHADOW_DIRS; i++)
 		g->shadows[i].gpgdir = NO_GPGDIR;
 	g->linear_pgdir = new_shadow_dir(g);
@@ -186,6 +247,11 @@ static bool fill_shadow(struct guest *g, uint32_t va, uint32_t errcode, bool *pr
 	mark_accessed(g, &w, errcode & PF_WRITE);
 	table = shadow_table(g, g->shadows[g->shadow_now].pgdir, va);
 	spte = shadow_pte(g, &w);
+	if (!table && g->stats.page_tables >= g->shadow_budget) {
+		kill_guest(g, "shadow page tables: 0x%x cannot be mapped within the budget of "
+			   "%u pages", va, g->shadow_budget);
+		return false;
+	}
 	if (!table || !spte) {
 		kill_guest(g, "out of host memory for shadow page tables");
 		return false;
@@ -229,7 +295,7 @@ static uint32_t evict_shadow(struct guest *g, uint32_t gpgdir)
 	g->shadow_victim = (i + 1) % SHADOW_DIRS;
 	if (s->pgdir)
 		release_slots(g, s->pgdir, 0, SWITCHER_PGD);
-	else
+	else if (!(s->pgdir = new_shadow_dir(g)) && reclaim(g, NULL, 0))
 		s->pgdir = new_shadow_dir(g);
 	s->gpgdir = s->pgdir ? gpgdir : NO_GPGDIR;
 	return i;

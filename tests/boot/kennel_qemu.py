@@ -67,8 +67,10 @@ class Qemu:
     # image, the host command line, Multiboot modules ("file args" entries,
     # comma separated as QEMU wants them), and icount=True, which makes guest
     # time follow instructions executed so timer tests are repeatable.
+    # int_log=True also has QEMU log every interrupt and reset to
+    # build/test-logs/<test>.int.log (self.int_log), for int_oracle.py (T:720).
     def __init__(self, kernel=DEFAULT_KERNEL, append="", initrd=None, cdrom=None,
-                 icount=False, extra=(), name=None):
+                 icount=False, extra=(), name=None, int_log=False):
         args = list(BASE_ARGS)
         if cdrom:
             self._require(cdrom)
@@ -85,6 +87,12 @@ class Qemu:
         args += [str(arg) for arg in extra]
 
         self.name = name or current_test_name()
+        self.int_log = None
+        if int_log:
+            self.int_log = log_path(self.name).with_suffix(".int.log")
+            self.int_log.parent.mkdir(parents=True, exist_ok=True)
+            self.int_log.unlink(missing_ok=True)
+            args += ["-d", "int,cpu_reset", "-D", str(self.int_log)]
         self.console = _Console(log_path(self.name))
         self.console.note("==== qemu-system-i386 %s" % " ".join(args))
         self.status = None

@@ -141,12 +141,12 @@ class SharedBoots:
         self.done = {}
         self.machines = []
 
-    def get(self, key, runs, programs=()):
+    def get(self, key, runs, programs=(), **qemu_args):
         if key not in self.done:
             name = self.prefix + key
             log_path(name).unlink(missing_ok=True)
             machine = Qemu(append=append_of(runs), initrd=modules(guests_of(runs), programs),
-                           name=name)
+                           name=name, **qemu_args)
             self.machines.append(machine)
             try:
                 self.done[key] = (machine, machine.wait_exit(timeout=TIMEOUT), None)
