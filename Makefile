@@ -42,7 +42,7 @@ LDFLAGS32 := -m elf_i386 -nostdlib
 CFLAGS_NATIVE := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fno-builtin \
 	-fno-tree-loop-distribute-patterns -DUNIT_TEST
 
-.PHONY: all run run-native check unit boot-tests tour tour-check debug clean deps iso
+.PHONY: all run run-native check unit boot-tests tour tour-check debug clean deps iso bench
 all: $(BUILD)/kennel.elf $(BUILD)/kennel.iso
 ISO_MODULES :=
 
@@ -173,6 +173,11 @@ check: deps
 
 tour:
 	$(PYTHON) scripts/tour.py -o docs/tour.md .
+
+# Instructions per operation, native pup against pup on kennel (T:830);
+# the table also goes to build/bench.md.
+bench: deps all
+	$(PYTHON) scripts/bench.py --markdown $(BUILD)/bench.md
 
 debug: deps all
 	@echo "make debug: QEMU waits for gdb on port $(GDB_PORT); build with 'make debug OPT=-Og' to step cleanly"
