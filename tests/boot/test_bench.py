@@ -5,7 +5,7 @@
 # counts come from the same programs `make bench` runs (T:820, G:730), each
 # in one icount boot under kennel, so they are exact and a rerun gives the
 # same numbers: nothing here is timed. A path that grew fails, naming the
-# figure and its budget. Next: docs/bench.md, the figures.
+# figure and its budget. Next: T:850, make profile.
 import importlib.util
 import pathlib
 

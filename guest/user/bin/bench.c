@@ -21,7 +21,8 @@
  * yield, one by each process), TOTAL and EMPTY the fastest rounds of the
  * loop and of the empty loop, in instructions. Inside each loop the
  * marker instructions of arch/x86/bench_mark.h bracket the round for
- * `make profile`. "bench -exit" exits at once: fork+exec runs that.
+ * `make profile`, which finds an operation's number by its name: NAME
+ * is the enum's OP_NAME in lower case. "bench -exit" exits at once: fork+exec runs that.
  * When all is measured, bench exits 0 and pup powers off. Next: T:820. */
 #include <stdio.h>
 #include <string.h>
@@ -40,9 +41,9 @@
 
 enum op_id {
 	OP_EMPTY, OP_NULL_SYSCALL, OP_INVALID_SYSCALL, OP_NULL_READ, OP_NULL_WRITE,
-	OP_CONSOLE_WRITE, OP_STAT, OP_OPEN_CLOSE, OP_FILE_READ, OP_FILE_WRITE,
-	OP_CREATE_UNLINK, OP_SBRK_PAGE, OP_PAGE_FAULT, OP_YIELD, OP_CTX_2P,
-	OP_CTX_8P, OP_CTX_16P, OP_FORK_EXIT, OP_FORK_EXEC,
+	OP_CONSOLE_WRITE, OP_STAT, OP_OPEN_CLOSE, OP_FILE_READ_1K, OP_FILE_WRITE_1K,
+	OP_CREATE_UNLINK_1K, OP_SBRK_PAGE, OP_PAGE_FAULT, OP_YIELD, OP_CTX_2P,
+	OP_CTX_8P_16K, OP_CTX_16P_16K, OP_FORK_EXIT, OP_FORK_EXEC,
 };
 
 static int null_fd, file_fd, scratch_fd;
@@ -88,11 +89,11 @@ BENCH_LOOP(loop_null_write, OP_NULL_WRITE, write(null_fd, buf, 1))
 BENCH_LOOP(loop_console_write, OP_CONSOLE_WRITE, write(1, " ", 1))
 BENCH_LOOP(loop_stat, OP_STAT, { struct pup_stat st; stat("/etc/motd", &st); })
 BENCH_LOOP(loop_open_close, OP_OPEN_CLOSE, close(open("/etc/motd", O_RDONLY)))
-BENCH_LOOP(loop_file_read, OP_FILE_READ,
+BENCH_LOOP(loop_file_read, OP_FILE_READ_1K,
 	   { lseek(file_fd, 0, SEEK_SET); read(file_fd, buf, IO_BYTES); })
-BENCH_LOOP(loop_file_write, OP_FILE_WRITE,
+BENCH_LOOP(loop_file_write, OP_FILE_WRITE_1K,
 	   { lseek(scratch_fd, 0, SEEK_SET); write(scratch_fd, buf, IO_BYTES); })
-BENCH_LOOP(loop_create_unlink, OP_CREATE_UNLINK, {
+BENCH_LOOP(loop_create_unlink, OP_CREATE_UNLINK_1K, {
 	int fd = open(SCRATCH ".2", O_WRONLY | O_CREAT | O_TRUNC);
 	write(fd, buf, IO_BYTES);
 	close(fd);
@@ -106,8 +107,8 @@ BENCH_LOOP(loop_page_fault, OP_PAGE_FAULT,
 	   *(volatile char *)(FAULT_BASE - ((fault_round * FAULT_PAGES + i + 1) * PAGE)) = 1)
 BENCH_LOOP(loop_yield, OP_YIELD, sleep_ms(0))
 BENCH_LOOP(loop_ctx_2p, OP_CTX_2P, sleep_ms(0))
-BENCH_LOOP(loop_ctx_8p, OP_CTX_8P, { touch_working_set(); sleep_ms(0); })
-BENCH_LOOP(loop_ctx_16p, OP_CTX_16P, { touch_working_set(); sleep_ms(0); })
+BENCH_LOOP(loop_ctx_8p, OP_CTX_8P_16K, { touch_working_set(); sleep_ms(0); })
+BENCH_LOOP(loop_ctx_16p, OP_CTX_16P_16K, { touch_working_set(); sleep_ms(0); })
 BENCH_LOOP(loop_fork_exit, OP_FORK_EXIT, {
 	int pid = fork();
 	if (pid == 0)
