@@ -47,6 +47,8 @@ struct guest {
 
 	/* The shared page and the hypercalls that came through it. */
 	uint32_t data_gpa;		/* 0: KH_INIT not done yet */
+	uint8_t *data_view;		/* the shared page in the host's direct map, or
+					   NULL when it straddles two pages (V:025) */
 	uint32_t async_next;		/* next ring slot the host runs */
 	bool hcall_waiting;		/* regs hold a hypercall to run */
 	uint64_t time_written;		/* tick of the last time_ns update */

@@ -43,6 +43,7 @@ static void hc_init(struct guest *g, const struct kh_args *a)
 		return;
 	}
 	g->data_gpa = a->arg1;
+	g->data_view = guest_page_view(g, a->arg1, sizeof(struct kennel_data));
 	g->syscall_vector = syscall_vector;
 	g->descriptors_changed = true;
 	g->async_next = 0;
@@ -294,20 +295,21 @@ static void do_call(struct guest *g, const struct kh_args *a, bool batched)
 }
 
 /*H:360 The asynchronous ring, drained in order from where the host left
- * off, up to a full lap: each READY slot is run and marked DONE. The
+ * off, up to a full lap: each READY slot is run and marked DONE, and
+ * only the slots up to the first one not READY are read. The
  * guest fills slots ahead of the host; the host's own index, not the
  * guest's async_next, says where to look. */
 static void drain_async_ring(struct guest *g)
 {
-	uint8_t status[KH_ASYNC_SLOTS];
 	struct kh_args a;
 	const uint8_t done = KH_ASYNC_DONE;
 
-	guest_read(g, KDATA(g, async_status), status, sizeof(status));
 	for (uint32_t n = 0; n < KH_ASYNC_SLOTS && !g->dead; n++) {
 		uint32_t i = g->async_next;
+		uint8_t status;
 
-		if (status[i] != KH_ASYNC_READY)
+		guest_read(g, KDATA(g, async_status) + i, &status, 1);
+		if (status != KH_ASYNC_READY)
 			break;
 		guest_read(g, KDATA(g, async_calls) + i * sizeof(a), &a, sizeof(a));
 		do_call(g, &a, true);
