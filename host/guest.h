@@ -80,6 +80,11 @@ struct guest {
 	bool dead;
 
 	bool descriptors_changed;	/* the Switcher must reload its copies */
+	uint32_t gdt_version;		/* bumped by every change of gdt[] */
+	struct checked_selectors {	/* what passed the entry check last (H:225) */
+		uint32_t cs, ss, ds, es, fs, gs, gdt_version;
+		bool valid;
+	} checked;
 	struct kn_stats stats;
 };
 

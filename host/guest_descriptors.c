@@ -28,6 +28,7 @@ void guest_gdt_init(struct guest *g)
 	g->gdt[GDT_GUEST_CS] = desc_flat(1, 1);
 	g->gdt[GDT_GUEST_DS] = desc_flat(0, 1);
 	g->descriptors_changed = true;
+	g->gdt_version++;
 }
 
 static bool loadable_slot(uint32_t index)
@@ -65,6 +66,7 @@ void set_gdt_entry(struct guest *g, uint32_t index, struct desc d)
 		d.hi |= DESC_ACCESSED << 8;
 	g->gdt[index] = d;
 	g->descriptors_changed = true;
+	g->gdt_version++;
 }
 
 /*H:420 Gates. Vectors 2 (NMI), 8 (double fault) and KH_TRAP_VECTOR are
