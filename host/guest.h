@@ -30,6 +30,8 @@ struct shadow_dir {
 	uint32_t *pgdir;		/* the host's shadow of it */
 };
 
+#define CHECKED_SELECTOR_SETS	4
+
 struct guest {
 	struct process *launcher;	/* owns the memory; runs the guest */
 	uint32_t mem_base;		/* in the Launcher's address space */
@@ -81,10 +83,11 @@ struct guest {
 
 	bool descriptors_changed;	/* the Switcher must reload its copies */
 	uint32_t gdt_version;		/* bumped by every change of gdt[] */
-	struct checked_selectors {	/* what passed the entry check last (H:225) */
-		uint32_t cs, ss, ds, es, fs, gs, gdt_version;
+	struct checked_selectors {	/* the last sets that passed the entry */
+		uint32_t cs, ss, ds, es, fs, gs, gdt_version;	/* check (H:225) */
 		bool valid;
-	} checked;
+	} checked[CHECKED_SELECTOR_SETS];
+	uint32_t checked_next;		/* the set the next new one replaces */
 	struct kn_stats stats;
 };
 
