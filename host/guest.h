@@ -31,11 +31,15 @@ struct shadow_dir {
 };
 
 #define CHECKED_SELECTOR_SETS	4
+#define FRAME_CACHE_SLOTS	64
 
 struct guest {
 	struct process *launcher;	/* owns the memory; runs the guest */
 	uint32_t mem_base;		/* in the Launcher's address space */
 	uint32_t pfn_limit;		/* frames [0, pfn_limit) are valid */
+	struct frame_cache_slot {	/* guest page -> host frame, as found (V:015) */
+		uint32_t gpfn, frame;	/* frame 0: an empty slot */
+	} frame_cache[FRAME_CACHE_SLOTS];
 	uint32_t flags;			/* KN_INIT_* */
 
 	/* The CPU state: the registers live in a host frame mapped as the
