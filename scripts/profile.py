@@ -16,7 +16,8 @@
 # instruction found in more than one image is shown as ambiguous, under
 # all their names; one found in none as unknown. The report gives the
 # instructions per operation by part (host, Switcher, Launcher, guest
-# kernel, guest user) and the functions that cost most. Next: docs/bench.md.
+# kernel, guest user; natively only the last two are candidates) and the
+# functions that cost most. Next: docs/bench.md.
 import argparse
 import collections
 import pathlib
@@ -84,9 +85,10 @@ class Image:
         return best
 
 
-def images():
-    found = [Image("host", BUILD / "kennel.elf"), Image("Launcher", BUILD / "launcher" / "launcher"),
-             Image("guest kernel", BUILD / "guest" / "pup.elf"),
+def images(world):
+    found = [] if world == "native" else [Image("host", BUILD / "kennel.elf"),
+                                          Image("Launcher", BUILD / "launcher" / "launcher")]
+    found += [Image("guest kernel", BUILD / "guest" / "pup.elf"),
              Image("guest kernel", BUILD / "tests" / "guests" / "bench.elf")]
     found += [Image("guest user", p) for p in sorted((BUILD / "guest" / "user" / "bin").iterdir())
               if p.is_file() and not p.suffix]
@@ -119,9 +121,9 @@ def run(op, world):
     return where, bench.parse(console)[op], counts
 
 
-def attribute(counts):
+def attribute(counts, world):
     """{(part, function): instructions}, and the rounds the plugin saw."""
-    found, rounds, by_code = images(), 0, collections.Counter()
+    found, rounds, by_code = images(world), 0, collections.Counter()
     for line in counts:
         words = line.split()
         if words[0] == "rounds":
@@ -149,9 +151,9 @@ def main():
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     where, result, counts = run(args.op, args.world)
-    totals, rounds = attribute(counts)
-    per = rounds * result.ops
     world = "kennel" if where == "guest" else args.world
+    totals, rounds = attribute(counts, world)
+    per = rounds * result.ops
     print("%s on %s: %.1f instructions per operation by the benchmark (%d rounds of %d); "
           "per operation, with the loop:" % (args.op, world, result.per_op, rounds, result.ops))
     parts = collections.Counter()
