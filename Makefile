@@ -42,7 +42,7 @@ LDFLAGS32 := -m elf_i386 -nostdlib
 CFLAGS_NATIVE := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fno-builtin \
 	-fno-tree-loop-distribute-patterns -DUNIT_TEST
 
-.PHONY: all run run-native check unit boot-tests tour tour-check fuzz debug clean deps iso
+.PHONY: all run run-native check unit boot-tests tour tour-check fuzz debug clean deps iso bench profile
 all: $(BUILD)/kennel.elf $(BUILD)/kennel.iso
 ISO_MODULES :=
 
@@ -184,6 +184,18 @@ fuzz: deps all
 
 tour:
 	$(PYTHON) scripts/tour.py -o docs/tour.md .
+
+# Instructions per operation, native pup against pup on kennel (T:830);
+# the table also goes to build/bench.md.
+bench: deps all
+	$(PYTHON) scripts/bench.py --markdown $(BUILD)/bench.md
+
+# Instructions per function for one operation (T:860): make profile
+# OP=ctx_2p, or OP=null_syscall WORLD=native.
+WORLD ?= kennel
+profile: deps all $(PROFILE_PLUGIN)
+	@test -n "$(OP)" || { echo "make profile OP=NAME [WORLD=native]: NAME as make bench prints it"; exit 2; }
+	$(PYTHON) scripts/profile.py --world $(WORLD) $(OP)
 
 # make debug boots what make run boots (the ISO, so GRUB's default entry
 # and every module); with APPEND=..., QEMU's -kernel with that host command

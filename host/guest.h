@@ -30,10 +30,16 @@ struct shadow_dir {
 	uint32_t *pgdir;		/* the host's shadow of it */
 };
 
+#define CHECKED_SELECTOR_SETS	4
+#define FRAME_CACHE_SLOTS	64
+
 struct guest {
 	struct process *launcher;	/* owns the memory; runs the guest */
 	uint32_t mem_base;		/* in the Launcher's address space */
 	uint32_t pfn_limit;		/* frames [0, pfn_limit) are valid */
+	struct frame_cache_slot {	/* guest page -> host frame, as found (V:145) */
+		uint32_t gpfn, frame;	/* frame 0: an empty slot */
+	} frame_cache[FRAME_CACHE_SLOTS];
 	uint32_t flags;			/* KN_INIT_* */
 	char name[KN_NAME_MAX];		/* the Launcher's --name, for the monitor */
 	uint64_t created_ms;		/* timer_ms() at KN_INIT */
@@ -49,6 +55,8 @@ struct guest {
 
 	/* The shared page and the hypercalls that came through it. */
 	uint32_t data_gpa;		/* 0: KH_INIT not done yet */
+	uint8_t *data_view;		/* the shared page in the host's direct map, or
+					   NULL when it straddles two pages (V:205) */
 	uint32_t async_next;		/* next ring slot the host runs */
 	bool hcall_waiting;		/* regs hold a hypercall to run */
 	uint64_t time_written;		/* tick of the last time_ns update */
@@ -82,6 +90,12 @@ struct guest {
 	volatile bool paused;		/* KN_CTL_PAUSE: run_guest waits (H:225) */
 
 	bool descriptors_changed;	/* the Switcher must reload its copies */
+	uint32_t gdt_version;		/* bumped by every change of gdt[] */
+	struct checked_selectors {	/* the last sets that passed the entry */
+		uint32_t cs, ss, ds, es, fs, gs, gdt_version;	/* check (H:225) */
+		bool valid;
+	} checked[CHECKED_SELECTOR_SETS];
+	uint32_t checked_next;		/* the set the next new one replaces */
 	struct kn_stats stats;
 };
 
@@ -141,6 +155,7 @@ void set_idt_entry(struct guest *g, uint32_t vector, struct desc gate);
 uint32_t guest_eflags(uint32_t eflags);
 const char *stack_selector_problem(const struct guest *g, uint32_t ss);
 bool guest_selectors_ok(const struct guest *g, const struct guest_regs *r, const char **why);
+bool guest_eip_ok(const struct guest *g, const struct guest_regs *r, const char **why);
 #define SWITCHER_REACHED "reaches into the Switcher's pages"
 bool stack_in_bounds(const struct guest *g, uint32_t ss, uint32_t esp);
 bool handler_in_bounds(const struct guest *g, struct desc gate);

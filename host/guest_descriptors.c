@@ -28,6 +28,7 @@ void guest_gdt_init(struct guest *g)
 	g->gdt[GDT_GUEST_CS] = desc_flat(1, 1);
 	g->gdt[GDT_GUEST_DS] = desc_flat(0, 1);
 	g->descriptors_changed = true;
+	g->gdt_version++;
 }
 
 static bool loadable_slot(uint32_t index)
@@ -65,6 +66,7 @@ void set_gdt_entry(struct guest *g, uint32_t index, struct desc d)
 		d.hi |= DESC_ACCESSED << 8;
 	g->gdt[index] = d;
 	g->descriptors_changed = true;
+	g->gdt_version++;
 }
 
 /*H:420 Gates. Vectors 2 (NMI), 8 (double fault) and KH_TRAP_VECTOR are
@@ -223,15 +225,19 @@ static uint32_t segment_limit(struct desc d)
 }
 
 /* The iret that enters the guest would fault on an eip beyond cs's limit,
- * inside the Switcher (QEMU's TCG does not check, real CPUs do). */
-static bool eip_in_limit(const struct guest *g, const struct guest_regs *r, char *reason,
-			 size_t size)
+ * inside the Switcher (QEMU's TCG does not check, real CPUs do). eip
+ * changes on every exit, so this is checked on every entry, even when the
+ * selectors are known good (H:235). */
+bool guest_eip_ok(const struct guest *g, const struct guest_regs *r, const char **why)
 {
+	static char reason[96];
 	uint32_t limit = segment_limit(g->gdt[(r->cs & 0xffff) >> 3]);
 
+	*why = reason;
 	if (r->eip <= limit)
 		return true;
-	snprintf(reason, size, "eip 0x%x is beyond the limit 0x%x of cs 0x%x", r->eip, limit, r->cs);
+	snprintf(reason, sizeof(reason), "eip 0x%x is beyond the limit 0x%x of cs 0x%x", r->eip,
+		 limit, r->cs);
 	return false;
 }
 
@@ -250,11 +256,10 @@ bool guest_selectors_ok(const struct guest *g, const struct guest_regs *r, const
 	for (int i = 0; i < 4 && !problem; i++)
 		if ((problem = data_problem(g, data[i], cpl)))
 			name = data_names[i], value = data[i];
+	if (!problem)
+		return guest_eip_ok(g, r, why);
 	*why = reason;
-	if (problem)
-		snprintf(reason, sizeof(reason), "%s 0x%x %s", name, value, problem);
-	else
-		return eip_in_limit(g, r, reason, sizeof(reason));
+	snprintf(reason, sizeof(reason), "%s 0x%x %s", name, value, problem);
 	return false;
 }
 

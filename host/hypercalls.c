@@ -44,6 +44,7 @@ static void hc_init(struct guest *g, const struct kh_args *a)
 		return;
 	}
 	g->data_gpa = a->arg1;
+	g->data_view = guest_page_view(g, a->arg1, sizeof(struct kennel_data));
 	g->syscall_vector = syscall_vector;
 	g->descriptors_changed = true;
 	g->async_next = 0;
@@ -309,7 +310,8 @@ static void do_call(struct guest *g, const struct kh_args *a, bool batched)
 
 /*H:320 do_hypercalls, first on every pass of run_guest (H:210). The
  * asynchronous ring is drained in order from where the host left off, up
- * to a full lap: each READY slot is run and marked DONE. The guest fills
+ * to a full lap: each READY slot is run and marked DONE, and only the
+ * slots up to the first one not READY are read. The guest fills
  * slots ahead of the host; the host's own index, not the guest's
  * async_next, says where to look. Then the synchronous call, if the last
  * exit was one (handle_trap noted it, H:240): its number and arguments
@@ -317,15 +319,15 @@ static void do_call(struct guest *g, const struct kh_args *a, bool batched)
  * Switcher saved in g->regs (S:020). Next: the handlers, H:330.:*/
 static void drain_async_ring(struct guest *g)
 {
-	uint8_t status[KH_ASYNC_SLOTS];
 	struct kh_args a;
 	const uint8_t done = KH_ASYNC_DONE;
 
-	guest_read(g, KDATA(g, async_status), status, sizeof(status));
 	for (uint32_t n = 0; n < KH_ASYNC_SLOTS && !g->dead; n++) {
 		uint32_t i = g->async_next;
+		uint8_t status;
 
-		if (status[i] != KH_ASYNC_READY)
+		guest_read(g, KDATA(g, async_status) + i, &status, 1);
+		if (status != KH_ASYNC_READY)
 			break;
 		guest_read(g, KDATA(g, async_calls) + i * sizeof(a), &a, sizeof(a));
 		do_call(g, &a, true);

@@ -59,11 +59,52 @@ static void trim_selectors(struct guest_regs *r)
 	r->es &= 0xffff, r->fs &= 0xffff, r->gs &= 0xffff;
 }
 
+/*H:235 The entry check of the six selectors (H:440) costs a few hundred
+ * instructions, and almost every entry would repeat the last one exactly:
+ * the same selectors against the same GDT. So the host remembers what
+ * passed last, the selectors' values and the GDT's version (which
+ * guest_gdt_init and set_gdt_entry, the only writers of gdt[], bump), and
+ * skips the check when both are unchanged. It remembers the last few
+ * sets, since a guest goes back and forth between its kernel's selectors,
+ * its programs', and the mixture a trap from ring 3 is delivered with. It compares values instead of
+ * trusting a flag, so no path that changes the registers (KN_SET_REGS,
+ * trap delivery, iret emulation, the hypercalls) can forget to ask for a
+ * new check: any change at all of a selector, or of the GDT, means one. */
+static bool same_selectors(const struct guest *g, const struct checked_selectors *c,
+			   const struct guest_regs *r)
+{
+	return c->valid && c->gdt_version == g->gdt_version && c->cs == r->cs &&
+	       c->ss == r->ss && c->ds == r->ds && c->es == r->es && c->fs == r->fs &&
+	       c->gs == r->gs;
+}
+
+static bool selectors_as_checked(const struct guest *g, const struct guest_regs *r)
+{
+	for (uint32_t i = 0; i < CHECKED_SELECTOR_SETS; i++)
+		if (same_selectors(g, &g->checked[i], r))
+			return true;
+	return false;
+}
+
+static bool selectors_ok(struct guest *g, const char **why)
+{
+	const struct guest_regs *r = g->regs;
+
+	if (selectors_as_checked(g, r))
+		return guest_eip_ok(g, r, why);	/* eip is new on every entry */
+	if (!guest_selectors_ok(g, r, why))
+		return false;
+	g->checked[g->checked_next] = (struct checked_selectors){
+		r->cs, r->ss, r->ds, r->es, r->fs, r->gs, g->gdt_version, true };
+	g->checked_next = (g->checked_next + 1) % CHECKED_SELECTOR_SETS;
+	return true;
+}
+
 static void enter_guest(struct guest *g)
 {
 	const char *why;
 
-	if (!guest_selectors_ok(g, g->regs, &why)) {
+	if (!selectors_ok(g, &why)) {
 		kill_guest(g, "bad guest state: %s", why);
 		return;
 	}

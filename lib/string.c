@@ -1,36 +1,55 @@
-/*P:210 lib/string.c: byte-by-byte, obviously correct implementations.
- * Speed is not the point here; the compiler inlines the hot memcpy calls
- * anyway. Next: lib/format.c. */
+/*P:210 lib/string.c: the string and memory functions of every part of
+ * kennel: the host, the Launcher, pup, the programs of both and the test
+ * guests all link this file, so a benchmark of pup against native pup
+ * (T:830) compares like with like.
+ *
+ * memcpy, memset and memmove move four bytes an instruction with the
+ * string instructions ("rep movsl", "rep stosl"), then the odd bytes
+ * one at a time: a page is 1,024 iterations, not 4,096 trips round a
+ * C loop. They rely on the direction flag being clear, as the C calling
+ * convention promises and every trap entry makes sure (cld, P:125);
+ * memmove sets it only around its backward copy. The rest are plain byte
+ * loops, obviously correct, on short strings. Next: lib/format.c. */
 #include "lib/string.h"
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
+	size_t words = n / 4, bytes = n % 4;
+	unsigned int pattern = (unsigned char)c * 0x01010101u;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	asm volatile("rep stosl" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+	asm volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(pattern) : "memory");
 	return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
+	const void *s = src;
+	size_t words = n / 4, bytes = n % 4;
 
-	while (n--)
-		*d++ = *s++;
+	asm volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+	asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(bytes) : : "memory");
 	return dst;
 }
 
+/* Overlapping with dst above src: copy from the end down, the odd bytes
+ * at the top first, then whole words. */
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
+	size_t words = n / 4, bytes = n % 4;
 
 	if (d <= s || d >= s + n)
 		return memcpy(dst, src, n);
-	while (n--)
-		d[n] = s[n];
+	d += n - 1;
+	s += n - 1;
+	asm volatile("std\n\trep movsb" : "+D"(d), "+S"(s), "+c"(bytes) : : "memory");
+	d -= 3;
+	s -= 3;
+	asm volatile("rep movsl\n\tcld" : "+D"(d), "+S"(s), "+c"(words) : : "memory", "cc");
 	return dst;
 }
 

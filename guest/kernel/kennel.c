@@ -131,7 +131,12 @@ static void kennel_forbid_fpu(void)
 	hcall(KH_TS, 1, 0, 0);
 }
 
-/*G:134 Page tables: write, then tell. */
+/*G:134 Page tables: write, then tell. Except when an entry goes from not
+ * present to present: the host shadows only entries it found present in
+ * the guest's tables (V:110), and pup told it when each entry it had
+ * found was emptied, so there is nothing for the host to forget, and the
+ * first access faults the new entry in by itself. That saves an exit on
+ * every page pup maps: stack growth, sbrk, fork's copies, exec. */
 static void kennel_load_pgdir(uint32_t pgdir_pa)
 {
 	hcall(KH_NEW_PGTABLE, pgdir_pa, 0, 0);
@@ -139,7 +144,11 @@ static void kennel_load_pgdir(uint32_t pgdir_pa)
 
 static void kennel_set_pte(uint32_t *pgdir, uint32_t va, uint32_t *pte, uint32_t value)
 {
+	uint32_t old = *pte;
+
 	*pte = value;
+	if (!(old & PTE_PRESENT))
+		return;
 	kennel_call(KH_SET_PTE, virt_to_phys(pgdir), va, value);
 }
 

@@ -34,6 +34,9 @@ uint32_t guest_page_frame(struct guest *g, uint32_t gpfn);
 /* access.c: copy between the host and guest-physical memory. Any failure
  * kills the guest ("bad read address 0x... len ...") and a failed read
  * fills buf with zeroes, so callers carry on without checking. */
+/* Where [gpa, gpa+len) is in the host's direct map, if it is inside one
+ * guest page; NULL otherwise (V:205). */
+uint8_t *guest_page_view(struct guest *g, uint32_t gpa, uint32_t len);
 void guest_read(struct guest *g, uint32_t gpa, void *buf, uint32_t len);
 void guest_write(struct guest *g, uint32_t gpa, const void *buf, uint32_t len);
 uint32_t guest_read_u32(struct guest *g, uint32_t gpa);

@@ -17,9 +17,25 @@
 #include "host/memory/guest_memory.h"
 #include "host/kernel/usercopy.h"
 
+/*V:145 The walk of the Launcher's tables costs a few hundred
+ * instructions, and a guest page fault asks it for several pages (the
+ * guest's page directory, its page table, the page). Because the pin keeps
+ * every answer true for the guest's life, the answers are remembered in a
+ * small direct-mapped cache, slot gpfn % FRAME_CACHE_SLOTS; a frame that
+ * is 0 (no page) is never cached, so it is asked again. A later kind of
+ * guest page whose frame can change (paged out, copied on write) must
+ * empty its slot here when it does. */
 uint32_t guest_page_frame(struct guest *g, uint32_t gpfn)
 {
+	struct frame_cache_slot *slot = &g->frame_cache[gpfn % FRAME_CACHE_SLOTS];
+	uint32_t frame;
+
 	if (gpfn >= g->pfn_limit)
 		return 0;
-	return user_frame(g->launcher, g->mem_base + gpfn * PAGE_SIZE);
+	if (slot->frame && slot->gpfn == gpfn)
+		return slot->frame;
+	frame = user_frame(g->launcher, g->mem_base + gpfn * PAGE_SIZE);
+	if (frame)
+		*slot = (struct frame_cache_slot){ gpfn, frame };
+	return frame;
 }
