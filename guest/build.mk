@@ -35,7 +35,7 @@ $(PUP): $(PUP_OBJS) $(LIB_OBJS) guest/kernel/kernel.ld
 MKPUPFS := $(BUILD)/guest/mkpupfs
 MKPUPFS_SRCS := guest/tools/mkpupfs.c guest/tools/pupfs_image.c
 
-$(MKPUPFS): $(MKPUPFS_SRCS) guest/tools/pupfs_image.h guest/include/pup/pupfs.h guest/build.mk
+$(MKPUPFS): $(MKPUPFS_SRCS) guest/tools/pupfs_image.h lib/pupfs_format.h guest/build.mk
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -o $@ $(MKPUPFS_SRCS)
 

@@ -125,6 +125,7 @@ struct k_meminfo {
 #define ERANGE		34
 #define ENAMETOOLONG	36
 #define ENOSYS		38
+#define ENOTEMPTY	39
 
 /* The user address space: programs are linked at USER_LOAD_MIN or above;
  * the stack ends just below USER_STACK_TOP; SYS_MMAP hands out addresses
