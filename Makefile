@@ -132,13 +132,33 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_NATIVE) -MMD -MP -o $@ $< $(UNIT_SRCS_$*) -lcmocka
 
+#U:820 The host's disk: pupfs, made by mkpupfs from a directory holding
+# pup's disk as pup.img, so that the default GRUB entry's Launcher serves
+# pup from /var/pup.img and pup's writes stay on it. It is made only when
+# missing (an order-only prerequisite: a newer pup disk does not replace
+# it, or the files written on it would go), and `make run` attaches it as
+# the primary IDE disk; HOSTDISK=path uses another (made there if
+# missing). Delete it to start again from a fresh pup disk. 128 MiB: room
+# for a 64 MiB file beside pup's disk.
+HOSTDISK ?= $(BUILD)/host-disk.img
+HOSTDISK_KIB := 131072
+HOSTDISK_ROOT := $(BUILD)/host-disk-root
+$(HOSTDISK): | $(MKPUPFS) $(PUP_DISK)
+	@rm -rf $(HOSTDISK_ROOT) && mkdir -p $(HOSTDISK_ROOT)
+	cp $(PUP_DISK) $(HOSTDISK_ROOT)/pup.img
+	$(MKPUPFS) $@.tmp $(HOSTDISK_KIB) $(HOSTDISK_ROOT)
+	@mv $@.tmp $@
+all: $(HOSTDISK)
+
 # ---- the verbs -------------------------------------------------------------
 deps:
 	@bash scripts/deps.sh
 
 run: deps all
 	@echo "make run: booting build/kennel.iso; the serial console is this terminal (Ctrl-C quits QEMU)"
-	@$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/kennel.iso; status=$$?; \
+	@echo "make run: the host disk is $(HOSTDISK) (/var; pup's disk is /var/pup.img on it)"
+	@$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/kennel.iso \
+		-drive file=$(HOSTDISK),format=raw,if=ide; status=$$?; \
 		case $$status in 33) ;; 35) echo "kennel powered off with a failure status"; exit 1;; \
 		0) echo "QEMU exited 0: a triple fault or reset"; exit 1;; \
 		*) echo "QEMU exited $$status"; exit 1;; esac
