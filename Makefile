@@ -194,9 +194,15 @@ check: deps
 tour:
 	$(PYTHON) scripts/tour.py -o docs/tour.md .
 
+# make debug boots what make run boots (the ISO, so GRUB's default entry
+# and every module); with APPEND=..., QEMU's -kernel with that host command
+# line and the same modules as -initrd ("file name" pairs, comma-separated).
+DEBUG_BOOT = $(if $(APPEND),-kernel $(BUILD)/kennel.elf -append "$(APPEND)" \
+	-initrd "$$(printf '%s\n' $(ISO_MODULES) | sed 's/:/ /' | paste -sd,)",-cdrom $(BUILD)/kennel.iso)
+
 debug: deps all
 	@echo "make debug: QEMU waits for gdb on port $(GDB_PORT); build with 'make debug OPT=-Og' to step cleanly"
-	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kennel.elf -append "$(APPEND)" -gdb tcp::$(GDB_PORT) -S & \
+	$(QEMU) $(QEMU_FLAGS) $(DEBUG_BOOT) -gdb tcp::$(GDB_PORT) -S & \
 	qemu=$$!; sed 's/localhost:1234/localhost:$(GDB_PORT)/' scripts/kennel.gdb > $(BUILD)/kennel.gdb; \
 	gdb -q -x $(BUILD)/kennel.gdb; kill $$qemu 2>/dev/null; true
 

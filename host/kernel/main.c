@@ -82,7 +82,10 @@ void kernel_main(uint32_t magic, uint32_t mbi_pa)
 	traps_init();			/* every exception now reports */
 	vm_init();			/* drop the boot identity map */
 	memory_init(&boot);		/* free frames from the memory map */
-	print_modules();
+	if (!memory_enough())
+		power_off(false);
+	if (options.verbose)
+		print_modules();	/* verbose=1: one line per module */
 	pic_init();			/* IRQs on vectors 32-47, all masked */
 	timer_init();			/* 100 Hz tick on IRQ 0 */
 	serial_enable_interrupts();	/* IRQ 4: queued output, buffered input */

@@ -43,6 +43,23 @@ void memory_init(const struct boot_info *bi)
 			ignored / 1024, bi->dropped_ranges);
 }
 
+/*B:155 Too little memory is a user's mistake (QEMU's -m), not a host
+ * bug: rather than fail later on the first frame it cannot get, the host
+ * says how much it needs and stops. MEMORY_MIN_FREE_KIB is what the host's
+ * own tables, a Launcher and a small guest take after the kernel and the
+ * modules are in. */
+bool memory_enough(void)
+{
+	uint32_t free_kib = frames_free_count() * (PAGE_SIZE / 1024);
+
+	if (free_kib >= MEMORY_MIN_FREE_KIB)
+		return true;
+	kprintf("kennel: too little memory: %u KiB free after the kernel and modules, "
+		"and kennel needs at least %u KiB; give the machine more (QEMU: -m 256M)\n",
+		free_kib, MEMORY_MIN_FREE_KIB);
+	return false;
+}
+
 uint32_t memory_usable_frames(void)
 {
 	return usable_frames;

@@ -40,6 +40,10 @@ static int apply(struct host_options *o, const char *word, char *err, size_t err
 		if (strcmp(v, "echo") != 0)
 			return fail(err, errlen, word, "the only console mode is 'echo'");
 		o->echo = true;
+	} else if (starts_with(word, "verbose=")) {
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+			return fail(err, errlen, word, "verbose is 0 or 1");
+		o->verbose = v[0] == '1';
 	} else if (starts_with(word, "run=")) {
 		if (o->nrun == OPT_MAX_RUN)
 			return fail(err, errlen, word, "too many programs (at most 8)");

@@ -11,6 +11,7 @@
 struct host_options {
 	char fault[16];			/* "" or divide|page|gp|ud|int3 */
 	bool echo;			/* console=echo */
+	bool verbose;			/* verbose=1: list every module at boot */
 	unsigned nrun;
 	char run[OPT_MAX_RUN][OPT_RUN_MAX];	/* "PROG,ARG,ARG" */
 };

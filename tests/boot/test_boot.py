@@ -76,7 +76,7 @@ def test_modules_arrive_with_names_args_and_sizes(qemu, tmp_path):
     first.write_bytes(bytes(range(256)) * 4 + b"tail")   # 1028 bytes
     second.write_bytes(b"\x5a" * 5000)
     machine, status = boot_to_end(
-        qemu, append="", initrd="%s /bin/x arg=1,%s /disk/y" % (first, second))
+        qemu, append="verbose=1", initrd="%s /bin/x arg=1,%s /disk/y" % (first, second))
     assert status == EXIT_SUCCESS, machine.tail()
 
     modules = [line for line in lines_of(machine) if line.startswith("module: ")]
@@ -92,6 +92,16 @@ def test_modules_arrive_with_names_args_and_sizes(qemu, tmp_path):
     assert 0x100000 <= start1 and start1 + 1028 <= start2, modules
     memory = MEMORY.fullmatch(only_line(machine, "memory: "))
     assert memory and memory.group(5) == "2", machine.tail()
+
+
+def test_modules_are_listed_only_when_verbose(qemu, tmp_path):
+    module = tmp_path / "m.bin"
+    module.write_bytes(b"m" * 100)
+    machine, status = boot_to_end(qemu, append="", initrd="%s /bin/m" % module)
+    assert status == EXIT_SUCCESS, machine.tail()
+    assert not [line for line in lines_of(machine) if line.startswith("module")], machine.tail()
+    memory = MEMORY.fullmatch(only_line(machine, "memory: "))
+    assert memory and memory.group(5) == "1", machine.tail()
 
 
 def test_timer_ticks_then_success(qemu):
@@ -146,6 +156,23 @@ def test_bad_option_is_refused(qemu):
     assert "kennel: bad option 'xyz': expected key=value" in lines, machine.tail()
     # Refused before anything runs: no timer check, and the failure status.
     assert not any(line.startswith("timer: ") for line in lines), machine.tail()
+    assert lines[-1] == FAILURE_LAST, machine.tail()
+    assert status == EXIT_FAILURE, machine.tail()
+
+
+def test_too_little_memory_is_said_plainly(qemu):
+    # 3 MiB of RAM leaves about 1.9 MiB once the kernel and a module are in:
+    # the host must say what it needs and stop, not hit a BUG later.
+    machine, status = boot_to_end(qemu, append="run=/bin/hello",
+                                  initrd="build/user/bin/hello /bin/hello",
+                                  extra=["-m", "3M"])
+    lines = lines_of(machine)
+    memory = [line for line in lines if line.startswith("kennel: too little memory: ")]
+    assert len(memory) == 1, machine.tail()
+    assert re.fullmatch(r"kennel: too little memory: \d+ KiB free after the kernel and "
+                        r"modules, and kennel needs at least 4096 KiB; give the machine "
+                        r"more \(QEMU: -m 256M\)", memory[0]), machine.tail()
+    assert not any("BUG" in line or line.startswith("timer: ") for line in lines), machine.tail()
     assert lines[-1] == FAILURE_LAST, machine.tail()
     assert status == EXIT_FAILURE, machine.tail()
 

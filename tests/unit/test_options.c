@@ -89,6 +89,19 @@ static void test_console(void **state)
 	assert_string_equal(err, "bad option 'console=echoo': the only console mode is 'echo'");
 }
 
+static void test_verbose(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("verbose=1"), 0);
+	assert_true(opts.verbose);
+	assert_int_equal(parse("verbose=0"), 0);
+	assert_false(opts.verbose);
+	assert_int_equal(parse(""), 0);
+	assert_false(opts.verbose);
+	assert_int_equal(parse("verbose=yes"), -1);
+	assert_string_equal(err, "bad option 'verbose=yes': verbose is 0 or 1");
+}
+
 static void test_run_with_arguments(void **state)
 {
 	(void)state;
@@ -237,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_each_fault),
 		cmocka_unit_test(test_bad_fault),
 		cmocka_unit_test(test_console),
+		cmocka_unit_test(test_verbose),
 		cmocka_unit_test(test_run_with_arguments),
 		cmocka_unit_test(test_run_must_be_absolute),
 		cmocka_unit_test(test_too_many_programs),
