@@ -175,7 +175,10 @@ static void enable_irq(void)
 	outb(ATA_CONTROL, 0);
 }
 
-/*U:802 Submitting: check, queue, start if the drive is idle, and wait. */
+/*U:802 Submitting: check, queue, start if the drive is idle, and wait.
+ * The wait does not end early for a process being killed: the request
+ * lives on its stack, and the interrupt handler will still write into
+ * its buffer, so it waits for the drive like everyone else. */
 static int32_t submit(struct disk_request *r)
 {
 	uint32_t flags = irq_save();

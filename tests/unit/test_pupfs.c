@@ -7,7 +7,7 @@
  * and mounts it, as pup and the host do. First the operations: files
  * made, written, read, truncated and removed; directories made, listed,
  * renamed and removed; a file in the triple-indirect tree, holes, the
- * size limit, a full disk. After each, fsck (pupfs_check) must find
+ * size limit, a 256 MiB file, a full disk. After each, fsck (pupfs_check) must find
  * nothing. Then corrupt disks: every superblock field out of range, each
  * refused at mount with a reason that names it; blocks outside the data
  * area and cross-linked between files; directory loops; orphans and
@@ -243,6 +243,32 @@ static void test_trees_holes_and_limit(void **state)
 	assert_clean();
 }
 
+/* A 256 MiB file (a snapshot of a 256 MiB guest): its last block lies in
+ * the triple-indirect tree; the file is sparse, so the small disk holds it. */
+static void test_256_mib_file(void **state)
+{
+	const uint32_t size = 256u << 20;
+	struct pupfs_inode ino;
+	uint8_t back[8];
+	uint32_t inum;
+
+	(void)state;
+	format();
+	mount();
+	inum = make("/snapshot", PUPFS_TYPE_FILE);
+	assert_int_equal(pupfs_truncate(&fs, inum, size - 8), 0);
+	assert_int_equal(pupfs_write(&fs, inum, "the end.", size - 8, 8), 8);
+	assert_int_equal(pupfs_write(&fs, inum, "start", 0, 5), 5);
+	assert_int_equal(pupfs_stat(&fs, inum, &ino), 0);
+	assert_int_equal(ino.size, size);
+	assert_true(ino.tindirect != 0);
+	assert_int_equal(pupfs_read(&fs, inum, back, size - 8, 100), 8);
+	assert_memory_equal(back, "the end.", 8);
+	assert_int_equal(pupfs_read(&fs, inum, back, 0, 8), 8);
+	assert_memory_equal(back, "start\0\0\0", 8);
+	assert_clean();
+}
+
 static void test_disk_full(void **state)
 {
 	static uint8_t chunk[64 * 1024];
@@ -469,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_file_roundtrip),
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_trees_holes_and_limit),
+		cmocka_unit_test(test_256_mib_file),
 		cmocka_unit_test(test_disk_full),
 		cmocka_unit_test(test_directories),
 		cmocka_unit_test(test_disk_errors),
