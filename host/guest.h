@@ -19,7 +19,7 @@
 #include "host/kernel/proc.h"
 #include "host/switcher.h"
 
-#define GUESTS_MAX	16
+#define GUESTS_MAX	KN_GUESTS_MAX	/* ids are slots of the table (H:130) */
 #define FPU_STATE_SIZE	108	/* what fnsave writes */
 
 /* A cached shadow page directory (V:160). */
@@ -35,6 +35,8 @@ struct guest {
 	uint32_t mem_base;		/* in the Launcher's address space */
 	uint32_t pfn_limit;		/* frames [0, pfn_limit) are valid */
 	uint32_t flags;			/* KN_INIT_* */
+	char name[KN_NAME_MAX];		/* the Launcher's --name, for the monitor */
+	uint64_t created_ms;		/* timer_ms() at KN_INIT */
 
 	/* The CPU state: the registers live in a host frame mapped as the
 	 * Switcher's regs page while this guest runs. */
@@ -76,6 +78,7 @@ struct guest {
 	bool exit_ready;
 	struct kn_exit exit;
 	bool dead;
+	volatile bool paused;		/* KN_CTL_PAUSE: run_guest waits (H:245) */
 
 	bool descriptors_changed;	/* the Switcher must reload its copies */
 	struct kn_stats stats;
@@ -117,6 +120,9 @@ void guests_remove(struct guest *g);
 
 /* host/kennel_dev.c */
 void kennel_dev_init(void);
+
+/* host/control.c: /dev/kennelctl, the monitor's view (H:700). */
+void control_dev_init(void);
 
 /* host/run_guest.c */
 void run_guest(struct guest *g);

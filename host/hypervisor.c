@@ -22,4 +22,5 @@ void hypervisor_init(void)
 	fpu_init();
 	interrupts_init();
 	kennel_dev_init();
+	control_dev_init();
 }

@@ -25,6 +25,7 @@
 #include "host/kernel/sched.h"
 #include "host/kernel/console.h"
 #include "host/kernel/uspace.h"
+#include "host/kernel/timer.h"
 
 /* Guest memory must leave the Switcher's slot alone and fit the
  * Launcher's user space: 1 GiB is more than any Launcher can map. */
@@ -36,12 +37,23 @@
  * hypercall.h promises (H:030): ring 1, the magic in eax, the boot
  * information's address in esi, interrupts virtually off until it has a
  * shared page to say otherwise. */
+/* The name is only ever printed, but printed on the host's console: so
+ * printable characters only, and a NUL within the field. */
+static bool name_ok(const char *name)
+{
+	uint32_t n = 0;
+
+	while (n < KN_NAME_MAX && name[n] >= 0x21 && name[n] < 0x7f)
+		n++;
+	return n > 0 && n < KN_NAME_MAX && name[n] == '\0';
+}
+
 static bool init_args_ok(const struct kn_init *in)
 {
 	uint64_t end = (uint64_t)in->mem_base + (uint64_t)in->pfn_limit * PAGE_SIZE;
 	uint64_t limit = (uint64_t)in->pfn_limit * PAGE_SIZE;
 
-	return !(in->mem_base & ~PAGE_MASK) && in->mem_base && in->pfn_limit &&
+	return name_ok(in->name) && !(in->mem_base & ~PAGE_MASK) && in->mem_base && in->pfn_limit &&
 	       in->pfn_limit <= GUEST_PFN_MAX && end <= USER_SPACE_END &&
 	       in->entry < limit && in->boot_info < limit &&
 	       !(in->flags & ~KN_INIT_WAKE_ON_INPUT);
@@ -82,6 +94,8 @@ static int32_t guest_create(const struct kn_init *in, struct guest **out)
 	g->mem_base = in->mem_base;
 	g->pfn_limit = in->pfn_limit;
 	g->flags = in->flags;
+	memcpy(g->name, in->name, KN_NAME_MAX);
+	g->created_ms = timer_ms();
 	guest_gdt_init(g);
 	initial_regs(g, in);
 	err = shadow_init(g);

@@ -35,7 +35,8 @@ static void wait_for_interrupt(struct guest *g)
 	if (g->data_gpa)
 		g->blocked_when_halted = guest_read_u32(g, KDATA(g, blocked_irqs));
 	flags = irq_save();
-	while (!interrupt_deliverable(g) && !input_waiting(g) && !proc_should_stop(current))
+	while (!interrupt_deliverable(g) && !input_waiting(g) && !proc_should_stop(current) &&
+	       !g->dead && !g->paused)
 		proc_sleep();
 	irq_restore(flags);
 	if (interrupt_deliverable(g))
@@ -129,6 +130,19 @@ static void handle_trap(struct guest *g)
 	}
 }
 
+/*H:245 A paused guest (KN_CTL_PAUSE, from the monitor: H:700) is not
+ * entered: its Launcher sleeps here, inside KN_RUN, until the guest is
+ * resumed or killed or the Launcher itself is, with the same sleep
+ * protocol as a halt (H:210). Its counters stand still meanwhile. */
+static void wait_while_paused(struct guest *g)
+{
+	uint32_t flags = irq_save();
+
+	while (g->paused && !g->dead && !proc_should_stop(current))
+		proc_sleep();
+	irq_restore(flags);
+}
+
 /*H:240 The loop. It returns when g->exit_ready says the Launcher has
  * something to do: a notify, console output, shutdown, input, or death. */
 void run_guest(struct guest *g)
@@ -137,6 +151,10 @@ void run_guest(struct guest *g)
 		if (proc_should_stop(current)) {
 			kill_guest(g, "its Launcher was killed");
 			break;
+		}
+		if (g->paused) {
+			wait_while_paused(g);
+			continue;
 		}
 		do_hypercalls(g);
 		if (g->exit_ready)
@@ -153,6 +171,8 @@ void run_guest(struct guest *g)
 		if (g->dead)
 			break;
 		sched_preempt_point();
+		if (g->dead || g->paused)
+			continue;	/* the monitor's doing, while others ran */
 		enter_guest(g);
 		if (!g->dead)
 			handle_trap(g);

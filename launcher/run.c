@@ -164,6 +164,9 @@ static int handle_exit(struct guest *g, struct kn_exit *e)
 }
 /*:*/
 
+/* The host keeps the whole name the Launcher labels lines with. */
+_Static_assert(KN_NAME_MAX == OUTPUT_NAME_MAX, "a guest's name fits struct kn_init");
+
 static int start_guest(struct guest *g)
 {
 	struct kn_init init = {
@@ -174,6 +177,7 @@ static int start_guest(struct guest *g)
 		.flags = KN_INIT_WAKE_ON_INPUT,
 	};
 
+	strlcpy(init.name, g->name, sizeof(init.name));	/* for the monitor */
 	if ((g->fd = open(KN_DEVICE_PATH, O_RDWR)) < 0)
 		return device_error(g, "open");
 	if (ioctl(g->fd, KN_INIT, &init) == 0)

@@ -23,12 +23,15 @@
 #define KN_SET_REGS		0x4b05	/* struct kn_regs * (in) */
 #define KN_STATS		0x4b06	/* struct kn_stats * (out) */
 
+#define KN_NAME_MAX		32	/* a guest's name, with its NUL */
+
 struct kn_init {
 	uint32_t mem_base;		/* page-aligned address in the Launcher */
 	uint32_t pfn_limit;		/* guest frames [0, pfn_limit) are valid */
 	uint32_t entry;			/* initial eip */
 	uint32_t boot_info;		/* initial esi: gpa of kennel_boot_info */
 	uint32_t flags;			/* KN_INIT_* */
+	char name[KN_NAME_MAX];		/* printable, NUL-terminated, not empty */
 };
 
 /* Return from KN_RUN also when console input waits for this Launcher. */
@@ -69,9 +72,44 @@ struct kn_stats {
 	uint64_t page_tables;		/* shadow page-table pages held now */
 };
 
+/* The control device: how the monitor (/bin/monitor) sees and steers
+ * every guest. Guests are numbered by their slot in the host's table,
+ * 0..KN_GUESTS_MAX-1. Each request takes a guest id; it fails with -EINVAL
+ * for an id beyond the table and -ENOENT for an empty slot. KN_CTL_PAUSE
+ * stops a guest until KN_CTL_RESUME (-EALREADY if it already is, or is
+ * not); KN_CTL_KILL kills it, and its Launcher reports the reason. */
+#define KN_CTL_PATH		"/dev/kennelctl"
+#define KN_GUESTS_MAX		16
+
+#define KN_CTL_INFO		0x4b11	/* struct kn_guest_info * (id in, rest out) */
+#define KN_CTL_PAUSE		0x4b12	/* guest id (by value) */
+#define KN_CTL_RESUME		0x4b13	/* guest id (by value) */
+#define KN_CTL_KILL		0x4b14	/* guest id (by value) */
+
+#define KN_STATE_RUNNING	1	/* running, or ready to */
+#define KN_STATE_HALTED		2	/* waiting for an interrupt */
+#define KN_STATE_PAUSED		3	/* stopped by KN_CTL_PAUSE */
+#define KN_STATE_DEAD		4	/* killed; its Launcher has yet to close it */
+
+struct kn_guest_info {
+	uint32_t id;			/* in */
+	int32_t launcher_pid;
+	uint32_t state;			/* KN_STATE_* */
+	uint32_t pfn_limit;		/* its memory, in pages */
+	uint64_t uptime_ms;		/* since KN_INIT */
+	uint32_t host_frames;		/* frames the host holds for it */
+	char name[KN_NAME_MAX];
+	uint32_t reserved;
+	struct kn_stats stats;
+};
+
 /* These structures cross from the Launcher's build to the host's, so
  * their layout is the ABI: pinned here, field by field. */
-_Static_assert(sizeof(struct kn_init) == 20, "struct kn_init is ABI");
+_Static_assert(sizeof(struct kn_init) == 20 + KN_NAME_MAX, "struct kn_init is ABI");
+_Static_assert(offsetof(struct kn_guest_info, name) == 28 &&
+	       offsetof(struct kn_guest_info, stats) == 28 + KN_NAME_MAX + 4 &&
+	       sizeof(struct kn_guest_info) == 32 + KN_NAME_MAX + sizeof(struct kn_stats),
+	       "struct kn_guest_info is ABI");
 _Static_assert(offsetof(struct kn_exit, message) == 12 &&
 	       sizeof(struct kn_exit) == 12 + KN_MESSAGE_MAX, "struct kn_exit is ABI");
 _Static_assert(offsetof(struct kn_regs, eip) == 32 && offsetof(struct kn_regs, trapnum) == 64 &&

@@ -150,6 +150,7 @@ struct k_meminfo {
 #define ENAMETOOLONG	36
 #define ENOSYS		38
 #define ENOTEMPTY	39
+#define EALREADY	114
 
 /* The user address space: programs are linked at USER_LOAD_MIN or above;
  * the stack ends just below USER_STACK_TOP; SYS_MMAP hands out addresses
@@ -170,7 +171,13 @@ struct k_meminfo {
  * All general registers are zero except esp; eflags has only IF set. */
 
 /* The console: Ctrl-T moves console input to the next program that reads
- * the console (for example, the next guest's Launcher). */
-#define CONSOLE_FOCUS_KEY 0x14
+ * the console (for example, the next guest's Launcher); Ctrl-] moves it
+ * to the program that claimed the monitor key (/bin/monitor) with
+ * CONSOLE_CLAIM_MONITOR, an ioctl on /dev/console. */
+#define CONSOLE_FOCUS_KEY	0x14
+#define CONSOLE_MONITOR_KEY	0x1d
+#define CONSOLE_CLAIM_MONITOR	0x4301	/* () -> 0, or -EBUSY: claimed by another */
+#define CONSOLE_GIVE_FOCUS	0x4302	/* (pid, by value) -> 0, or -ESRCH: pid
+					   does not read the console */
 
 #endif

@@ -12,7 +12,9 @@
  * may read it: the one with console focus. Processes join the focus ring
  * the first time they read the console, and the first to join has focus;
  * CONSOLE_FOCUS_KEY (Ctrl-T) passes focus to the next member, and the host
- * says so on a line of its own. A read blocks until the reader has focus
+ * says so on a line of its own. CONSOLE_MONITOR_KEY (Ctrl-]) passes it
+ * straight to the process that claimed that key (the host monitor,
+ * user/bin/monitor.c), wherever it is in the ring. A read blocks until the reader has focus
  * and input is waiting (or fails with -EAGAIN under O_NONBLOCK), then
  * returns what is there up to and including the first newline. Ctrl-D
  * reads as end of file: a read that meets it first returns 0. The host
@@ -46,6 +48,7 @@ static uint32_t in_head, in_tail;		/* free-running; irq_save guards */
 static bool after_cr;				/* swallow the LF of a CR LF */
 static struct process *ring[PROC_MAX];		/* the focus ring */
 static uint32_t nring, focus;
+static struct process *monitor;			/* CONSOLE_CLAIM_MONITOR */
 static const char readers;			/* the channel readers sleep on */
 
 /* Put p's line on the screen: the part not shown yet if the screen still
@@ -172,6 +175,8 @@ void console_proc_exit(struct process *p)
 	console_flush(p);
 	out[proc_slot(p)].len = out[proc_slot(p)].shown = 0;
 	flags = irq_save();
+	if (monitor == p)
+		monitor = NULL;
 	leave_ring(p);
 	irq_restore(flags);
 }
@@ -217,7 +222,10 @@ static void console_input(void)
 		if (c == CONSOLE_FOCUS_KEY && nring) {
 			focus = (focus + 1) % nring;
 			announce_focus();
-		} else if (c != CONSOLE_FOCUS_KEY) {
+		} else if (c == CONSOLE_MONITOR_KEY && monitor && ring_index(monitor) >= 0) {
+			focus = (uint32_t)ring_index(monitor);
+			announce_focus();
+		} else if (c != CONSOLE_FOCUS_KEY && c != CONSOLE_MONITOR_KEY) {
 			input_put((char)c);
 		}
 	}
@@ -281,9 +289,53 @@ static int32_t con_read(struct file *f, uint32_t ubuf, uint32_t len)
 	return n;
 }
 
+/* CONSOLE_CLAIM_MONITOR: the caller joins the ring and gets the monitor
+ * key, unless another process has it. */
+static int32_t claim_monitor(void)
+{
+	uint32_t flags;
+	int32_t err = 0;
+
+	console_join(current);
+	flags = irq_save();
+	if (monitor && monitor != current)
+		err = -EBUSY;
+	else
+		monitor = current;
+	irq_restore(flags);
+	return err;
+}
+
+/* CONSOLE_GIVE_FOCUS: focus to the ring member with that pid. */
+static int32_t give_focus(int32_t pid)
+{
+	uint32_t flags = irq_save();
+	int32_t err = -ESRCH;
+
+	for (uint32_t i = 0; i < nring && err; i++)
+		if (ring[i]->pid == pid) {
+			focus = i;
+			announce_focus();
+			err = 0;
+		}
+	irq_restore(flags);
+	return err;
+}
+
+static int32_t con_ioctl(struct file *f, uint32_t request, uint32_t uarg)
+{
+	(void)f;
+	if (request == CONSOLE_CLAIM_MONITOR)
+		return claim_monitor();
+	if (request == CONSOLE_GIVE_FOCUS)
+		return give_focus((int32_t)uarg);
+	return -ENOTTY;
+}
+
 static const struct device_ops console_ops = {
 	.read = con_read,
 	.write = con_write,
+	.ioctl = con_ioctl,
 };
 
 void console_dev_init(void)

@@ -117,7 +117,7 @@ def test_hypervisor_device_checks_its_launcher(qemu):
     pins a guest's memory until the guest is gone (user/bin/kndev.c)."""
     machine, status = boot(qemu, ["/bin/kndev"], ["kndev"])
     assert "kndev: FAILED" not in machine.output, machine.tail()
-    assert re.search(r"^kndev: 25 checks, 0 failed$", machine.output, re.M), machine.tail()
+    assert re.search(r"^kndev: 28 checks, 0 failed$", machine.output, re.M), machine.tail()
     assert "Test result: SUCCESS" in lines_of(machine)
     assert_exits(machine, [("/bin/kndev", 0)])
     assert_frames_balanced(machine)

@@ -1,4 +1,4 @@
-/*U:695 user/bin/bigfile.c: large files on /var, for the tests and for
+/*U:850 user/bin/bigfile.c: large files on /var, for the tests and for
  * measuring the disk.
  *
  *   bigfile write PATH MIB     writes MIB MiB of a pattern, fsyncs, closes

@@ -1,8 +1,8 @@
-/*U:675 user/bin/cp.c: "cp FROM TO" copies a file, for instance a disk
+/*U:830 user/bin/cp.c: "cp FROM TO" copies a file, for instance a disk
  * image from the read-only module files to /var (cp /guests/disk.img
  * /var/pup.img), where it can be written. TO is made or emptied first;
  * the copy is fsync'd before cp says it is done. Errors name the file and
- * the reason, with exit status 1. Next: U:680. */
+ * the reason, with exit status 1. Next: U:835. */
 #include <errno.h>
 #include <kennel.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
-/*U:685 user/bin/df.c: "df [PATH]" shows how much of /var's disk is used:
+/*U:840 user/bin/df.c: "df [PATH]" shows how much of /var's disk is used:
  *
  *   /var: 131072 KiB, 4242 KiB used, 126830 KiB free; 16383 inodes, 16381 free
  *
- * Only /var has a disk; the module files live in memory. Next: U:690. */
+ * Only /var has a disk; the module files live in memory. Next: U:845. */
 #include <errno.h>
 #include <kennel.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
-/*U:690 user/bin/fsck.c: "fsck [-r]" checks /var, the host's file system
+/*U:845 user/bin/fsck.c: "fsck [-r]" checks /var, the host's file system
  * (lib/pupfs_check.c, G:448): the host prints one line per problem
  * ("fsck: /var: inode 9: block 700 is cross-linked ..."), and with -r
  * repairs each. fsck then says how it went and exits 0 if /var was clean,
- * 1 if not, 2 if it could not check. Next: U:695. */
+ * 1 if not, 2 if it could not check. Next: U:850. */
 #include <errno.h>
 #include <kennel.h>
 #include <stdio.h>

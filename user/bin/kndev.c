@@ -6,7 +6,8 @@
  * KN_INIT; KN_RUN before KN_INIT; KN_SET_REGS with selectors that would
  * take the guest out of its rings; an IRQ number past the last; an
  * unknown request. Then the pinning of guest memory (H:135): while the
- * guest exists its memory cannot be unmapped, and after close it can.
+ * guest exists its memory cannot be unmapped, and after close it can. And
+ * the guest's name: printable, NUL-terminated, not empty.
  * Each failed check prints "kndev: FAILED ..."; the last lines are
  *
  *   kndev: N checks, M failed
@@ -44,7 +45,7 @@ static struct kn_init good_init(uint32_t base)
 {
 	return (struct kn_init){ .mem_base = base, .pfn_limit = GUEST_PAGES,
 				 .entry = 0x2000, .boot_info = KENNEL_BOOT_INFO_GPA,
-				 .flags = 0 };
+				 .flags = 0, .name = "kndev" };
 }
 
 static void bad_init(int fd, struct kn_init in, int want_errno, const char *what)
@@ -68,6 +69,12 @@ static void check_init_arguments(int fd, uint32_t base)
 	bad_init(fd, in, EINVAL, "KN_INIT with the entry point past memory");
 	in = good_init(base), in.boot_info = GUEST_PAGES * PAGE;
 	bad_init(fd, in, EINVAL, "KN_INIT with boot information past memory");
+	in = good_init(base), in.name[0] = '\0';
+	bad_init(fd, in, EINVAL, "KN_INIT with an empty name");
+	in = good_init(base), memset(in.name, 'n', sizeof(in.name));
+	bad_init(fd, in, EINVAL, "KN_INIT with a name that fills its field");
+	in = good_init(base), in.name[1] = '\n';
+	bad_init(fd, in, EINVAL, "KN_INIT with a control character in the name");
 	in = good_init(base), in.flags = 0x80;
 	bad_init(fd, in, EINVAL, "KN_INIT with an unknown flag");
 	bad_init(fd, good_init(0x30000000u), EFAULT, "KN_INIT with unmapped memory");

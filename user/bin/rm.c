@@ -1,6 +1,6 @@
-/*U:680 user/bin/rm.c: "rm PATH..." removes files, and with -d empty
+/*U:835 user/bin/rm.c: "rm PATH..." removes files, and with -d empty
  * directories, on /var (anywhere else is read-only). Each failure names
- * the path and the reason and makes the exit status 1. Next: U:685. */
+ * the path and the reason and makes the exit status 1. Next: U:840. */
 #include <errno.h>
 #include <kennel.h>
 #include <stdio.h>

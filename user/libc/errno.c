@@ -38,6 +38,7 @@ static const char *const messages[] = {
 	[ENAMETOOLONG] = "File name too long",
 	[ENOSYS] = "Function not implemented",
 	[ENOTEMPTY] = "Directory not empty",
+	[EALREADY] = "Operation already in progress",
 };
 
 char *strerror(int err)
