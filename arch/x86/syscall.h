@@ -179,5 +179,8 @@ struct k_meminfo {
 #define CONSOLE_CLAIM_MONITOR	0x4301	/* () -> 0, or -EBUSY: claimed by another */
 #define CONSOLE_GIVE_FOCUS	0x4302	/* (pid, by value) -> 0, or -ESRCH: pid
 					   does not read the console */
+#define CONSOLE_SET_LABEL	0x4303	/* (const char *label) -> 0, or -EINVAL:
+					   empty, not printable, K_NAME_MAX or
+					   longer: the focus line shows it */
 
 #endif

@@ -14,7 +14,9 @@
  * CONSOLE_FOCUS_KEY (Ctrl-T) passes focus to the next member, and the host
  * says so on a line of its own. CONSOLE_MONITOR_KEY (Ctrl-]) passes it
  * straight to the process that claimed that key (the host monitor,
- * user/bin/monitor.c), wherever it is in the ring. A read blocks until the reader has focus
+ * user/bin/monitor.c), wherever it is in the ring. The focus line names
+ * the new holder by the label it gave itself with CONSOLE_SET_LABEL (a
+ * Launcher gives its guest's name), or else by pid and program. A read blocks until the reader has focus
  * and input is waiting (or fails with -EAGAIN under O_NONBLOCK), then
  * returns what is there up to and including the first newline. Ctrl-D
  * reads as end of file: a read that meets it first returns 0. The host
@@ -33,7 +35,7 @@
 #include "host/kernel/console.h"
 #include "host/kernel/usercopy.h"
 
-#define INPUT_SIZE	1024	/* a power of two */
+#define INPUT_SIZE	8192	/* a power of two: a long paste fits */
 #define EOF_KEY		0x04	/* Ctrl-D */
 
 struct line {
@@ -46,9 +48,11 @@ static struct line out[PROC_MAX];		/* by process slot */
 static char input[INPUT_SIZE];
 static uint32_t in_head, in_tail;		/* free-running; irq_save guards */
 static bool after_cr;				/* swallow the LF of a CR LF */
+static uint32_t dropped;			/* input lost to a full buffer */
 static struct process *ring[PROC_MAX];		/* the focus ring */
 static uint32_t nring, focus;
 static struct process *monitor;			/* CONSOLE_CLAIM_MONITOR */
+static char labels[PROC_MAX][K_NAME_MAX];	/* CONSOLE_SET_LABEL, by slot */
 static const char readers;			/* the channel readers sleep on */
 
 /* Put p's line on the screen: the part not shown yet if the screen still
@@ -137,7 +141,10 @@ static void announce_focus(void)
 
 	if (!p)
 		return;
-	kprintf("[console focus: pid %d (%s)]\n", p->pid, p->name);
+	if (labels[proc_slot(p)][0])
+		kprintf("[console focus: %s]\n", labels[proc_slot(p)]);
+	else
+		kprintf("[console focus: pid %d (%s)]\n", p->pid, p->name);
 	show_prompt_again(p);
 	proc_wake(p);
 }
@@ -177,6 +184,7 @@ void console_proc_exit(struct process *p)
 	flags = irq_save();
 	if (monitor == p)
 		monitor = NULL;
+	labels[proc_slot(p)][0] = '\0';
 	leave_ring(p);
 	irq_restore(flags);
 }
@@ -211,6 +219,19 @@ static void input_put(char c)
 		return;
 	if (in_head - in_tail < INPUT_SIZE)
 		input[in_head++ % INPUT_SIZE] = c == '\r' ? '\n' : c;
+	else
+		dropped++;
+}
+
+/* Input nobody reads piles up to INPUT_SIZE bytes; beyond that it is
+ * lost, and the host says so once per burst rather than drop it quietly. */
+static void report_dropped(void)
+{
+	if (!dropped)
+		return;
+	kprintf("[console: input buffer full (%u bytes): %u typed bytes lost]\n", INPUT_SIZE,
+		dropped);
+	dropped = 0;
 }
 
 /* serial_input_hook: interrupt context. */
@@ -229,6 +250,7 @@ static void console_input(void)
 			input_put((char)c);
 		}
 	}
+	report_dropped();
 	wakeup(&readers);
 	if (focus_holder())
 		proc_wake(focus_holder());
@@ -322,9 +344,31 @@ static int32_t give_focus(int32_t pid)
 	return err;
 }
 
+/* CONSOLE_SET_LABEL: printable, not empty, with its NUL in K_NAME_MAX. */
+static int32_t set_label(uint32_t ulabel)
+{
+	char label[K_NAME_MAX];
+	int32_t n = copy_string_from_user(label, ulabel, sizeof(label));
+	uint32_t flags;
+
+	if (n == -EFAULT)
+		return n;
+	if (n <= 0)
+		return -EINVAL;
+	for (int32_t i = 0; i < n; i++)
+		if (label[i] < 0x21 || label[i] > 0x7e)
+			return -EINVAL;
+	flags = irq_save();
+	memcpy(labels[proc_slot(current)], label, (uint32_t)n + 1);
+	irq_restore(flags);
+	return 0;
+}
+
 static int32_t con_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 {
 	(void)f;
+	if (request == CONSOLE_SET_LABEL)
+		return set_label(uarg);
 	if (request == CONSOLE_CLAIM_MONITOR)
 		return claim_monitor();
 	if (request == CONSOLE_GIVE_FOCUS)

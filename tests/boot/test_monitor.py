@@ -92,7 +92,7 @@ def test_monitor_lists_pauses_resumes_kills_and_starts_guests(qemu):
 
     # Focus to the echo guest, then the monitor key brings the prompt back.
     machine.sendline("focus %d" % int(listed["c"].group(1)))
-    machine.expect(r"\[console focus: pid \d+ \(/bin/launcher\)\]")
+    machine.expect_exact("[console focus: c]")  # the Launcher's label: its guest
     machine.send(MONITOR_KEY)
     machine.expect(r"\[console focus: pid \d+ \(/bin/monitor\)\]")
     machine.expect_exact(PROMPT)
