@@ -181,7 +181,9 @@ boot-tests: all
 #T:010 `make check` is the whole truth: the tour must be well formed, the
 # layers kept apart (P:085), the unit tests must pass, and then the boot tests drive the real QEMU. It runs
 # every stage even when an earlier one fails, so one run shows everything,
-# and exits non-zero if any failed.
+# and exits non-zero if any failed. This chapter is how kennel checks the
+# code the earlier ones read: the tools, the unit tests, the boot tests and
+# the test guests. Next: T:020.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@status=0; \

@@ -4,7 +4,8 @@
  * Compiled to assembly text and never linked, like the kernel's (P:300):
  * the build makes build/gen/asm_offsets.inc from it. The Switcher's page
  * layout, the structures it reads and writes (host/switcher.h) and the
- * host's selectors. */
+ * host's selectors. That ends the preparation. Next: the host's boot
+ * path, B:010. */
 #include <stddef.h>
 #include "arch/x86/asm_define.h"
 #include "arch/x86/desc.h"

@@ -1,8 +1,9 @@
-#H:180 host/build.mk: the hypervisor's pure checks — descriptors,
+#H:790 host/build.mk: the hypervisor's pure checks — descriptors,
 # selectors, eflags and guest-memory ranges — are unit-tested natively
 # (T:260), under the same sanitizers as the userland's (U:490). The
 # hypervisor itself needs no entry: the Makefile compiles every host/*.c
-# and host/memory/*.c into the host image.
+# and host/memory/*.c into the host image. That is the hypervisor's C;
+# what remains is the assembly it switches worlds with. Next: S:010.
 UNIT_TESTS += test_guest_checks
 UNIT_SRCS_test_guest_checks := host/guest_descriptors.c lib/format.c lib/string.c
 $(BUILD)/tests/unit/test_guest_checks: \

@@ -6,7 +6,7 @@
  * (H:130). It can read a guest's state and counters, pause and resume it,
  * and kill it. Each request checks its id before it touches anything, and
  * none of them runs guest code or reaches guest memory: pausing and
- * killing only set what run_guest looks at before every entry (H:245,
+ * killing only set what run_guest looks at before every entry (H:225,
  * H:120) and wake the Launcher, which may be asleep with its guest halted
  * or paused. The Launcher then finds out as it would for any other kill,
  * and reports it. Like any device here, it is the monitor's process that

@@ -22,7 +22,7 @@
 #define GUESTS_MAX	KN_GUESTS_MAX	/* ids are slots of the table (H:130) */
 #define FPU_STATE_SIZE	108	/* what fnsave writes */
 
-/* A cached shadow page directory (V:160). */
+/* A cached shadow page directory (V:150). */
 #define SHADOW_DIRS	4
 
 struct shadow_dir {
@@ -78,7 +78,7 @@ struct guest {
 	bool exit_ready;
 	struct kn_exit exit;
 	bool dead;
-	volatile bool paused;		/* KN_CTL_PAUSE: run_guest waits (H:245) */
+	volatile bool paused;		/* KN_CTL_PAUSE: run_guest waits (H:225) */
 
 	bool descriptors_changed;	/* the Switcher must reload its copies */
 	struct kn_stats stats;

@@ -13,7 +13,10 @@
  * frame's eflags, and clears it on entry through an interrupt gate.
  * Interrupts that must wait are remembered in irqs_pending, and
  * kennel_data.irq_pending tells the guest to ask for them
- * (KH_SEND_INTERRUPTS) when it re-enables. Next: H:510. */
+ * (KH_SEND_INTERRUPTS) when it re-enables. run_guest calls in twice: for
+ * a virtual interrupt on every pass (H:510) and for a trap the host does
+ * not handle itself (H:520); both end in the same frame (H:530). Next:
+ * H:510. */
 #include "arch/x86/cpu.h"
 #include "host/guest.h"
 #include "host/memory/guest_memory.h"
@@ -32,11 +35,14 @@ void set_guest_irq_enabled(struct guest *g, uint32_t flag)
 		guest_write_u32(g, KDATA(g, irq_enabled), flag & EFLAGS_IF);
 }
 
-/*H:510 The frame, lowest address first: the error code if the vector has
+/*H:530 The frame, lowest address first: the error code if the vector has
  * one, eip, cs, eflags, and when the guest was in ring 3, its esp and ss,
  * because then the handler runs on the ring-1 stack the guest named with
  * KH_SET_STACK. All of it is written through the checked guest-memory
- * functions: a guest whose stack pointer is garbage dies of it. */
+ * functions: a guest whose stack pointer is garbage dies of it. The
+ * frame's IF is the virtual flag, so the guest's iret restores that. The
+ * new ss:esp go into g->regs, and the Switcher loads them on the next
+ * entry (S:210).:*/
 static bool frame_stack(struct guest *g, uint32_t vector, uint32_t *ss, uint32_t *esp)
 {
 	struct guest_regs *r = g->regs;
@@ -73,10 +79,14 @@ static void push_frame(struct guest *g, uint32_t vector, bool error_code)
 	guest_write_virt(g, segment_base(g, ss) + esp, words, n * 4);
 	r->ss = ss, r->esp = esp;
 }
+/*:*/
 
-/*H:520 Entering the handler. A vector the guest has no gate for is a
- * trap nobody will handle: on real hardware that ends in a triple fault,
- * here in the guest's death with the vector's name. */
+/*H:520 Delivering a trap, and entering the handler. A vector the guest
+ * has no gate for is a trap nobody will handle: on real hardware that ends
+ * in a triple fault, here in the guest's death with the vector's name.
+ * Otherwise the host pushes the frame (H:530) and points cs:eip at the
+ * gate's handler; an interrupt gate also clears the virtual IF, as the
+ * CPU would clear the real one.:*/
 static void enter_handler(struct guest *g, uint32_t vector, bool error_code)
 {
 	struct desc gate = g->idt[vector];
@@ -99,14 +109,17 @@ void deliver_trap(struct guest *g, uint32_t vector)
 	enter_handler(g, vector, vector_has_error_code(vector));
 	g->stats.reflected++;
 }
+/*:*/
 
-/*H:530 Virtual interrupts. IRQ n arrives on vector KH_IRQ_VECTOR_BASE + n;
- * the lowest pending one goes first. It waits while the guest has
- * interrupts off, while it has blocked that IRQ, and while the guest's eip
- * is inside [noirq_start, noirq_end): the few instructions of its return
- * path between re-enabling and iret, where a new frame would land on top
- * of the one being popped. An IRQ with no handler is dropped: the guest
- * has said it does not care. */
+/*H:510 Virtual interrupts, offered on every pass of run_guest (H:210).
+ * IRQ n arrives on vector KH_IRQ_VECTOR_BASE + n; the lowest pending one
+ * goes first. It waits while the guest has interrupts off, while it has
+ * blocked that IRQ, and while the guest's eip is inside [noirq_start,
+ * noirq_end): the few instructions of its return path between re-enabling
+ * and iret, where a new frame would land on top of the one being popped.
+ * A waiting interrupt sets kennel_data.irq_pending, so the guest asks
+ * again (KH_SEND_INTERRUPTS) when it re-enables. An IRQ with no handler is
+ * dropped: the guest has said it does not care.:*/
 struct irq_view {
 	uint32_t irq_enabled, blocked_irqs, noirq_start, noirq_end;
 };
@@ -157,6 +170,7 @@ void maybe_deliver_interrupt(struct guest *g)
 	}
 	show_pending(g, g->irqs_pending & ~v.blocked_irqs);
 }
+/*:*/
 
 /* Would an interrupt wake the halted guest? Asked with interrupts off,
  * before sleeping, so it must not touch guest memory: the guest's blocked
@@ -186,7 +200,7 @@ static void (*next_tick_hook)(void);
  * host's high-resolution timers; kennel could program the PIT as a
  * one-shot for the nearest deadline of all guests (and its own tick), or
  * use the local APIC timer. The guest's clock does not share the problem:
- * it can interpolate with rdtsc and tsc_khz (H:370). */
+ * it can interpolate with rdtsc and tsc_khz (H:380). */
 
 void set_guest_timer(struct guest *g, uint32_t usecs)
 {

@@ -9,7 +9,8 @@
  * Every handler has the same shape: check every argument, kill the guest
  * with a reason that names the call if any is wrong, and only then act.
  * Nothing is half done, and a guest never gets an error code it might
- * ignore. Next: H:310. */
+ * ignore. The dispatcher comes first (H:310, H:320), then the handlers,
+ * one group of calls at a time. Next: H:310. */
 #include "arch/x86/cpu.h"
 #include "lib/string.h"
 #include "host/guest.h"
@@ -18,7 +19,7 @@
 
 typedef void (*hcall_fn)(struct guest *g, const struct kh_args *a);
 
-/*H:310 KH_INIT registers the shared page, struct kennel_data, which must
+/*H:330 KH_INIT registers the shared page, struct kennel_data, which must
  * lie wholly inside guest memory. The host fills in what it owns: how much
  * of the top of the address space the guest must leave to the Switcher,
  * and the time. The guest's direct-trap vector (H:435) is read now, once.
@@ -82,7 +83,7 @@ static void hc_shutdown(struct guest *g, const struct kh_args *a)
 	g->dead = true;
 }
 
-/*H:320 Descriptors: the checks are in host/guest_descriptors.c (H:400). */
+/*H:340 Descriptors: the checks are in host/guest_descriptors.c (H:400). */
 static void hc_load_gdt_entry(struct guest *g, const struct kh_args *a)
 {
 	struct desc d = { a->arg2, a->arg3 };
@@ -106,7 +107,7 @@ static void hc_load_idt_entry(struct guest *g, const struct kh_args *a)
 }
 
 /* The stack for traps from ring 3 must be ring-1 data; its pointer is
- * checked when it is used (H:510). */
+ * checked when it is used (H:530). */
 static void hc_set_stack(struct guest *g, const struct kh_args *a)
 {
 	const char *problem = stack_selector_problem(g, a->arg1);
@@ -121,7 +122,7 @@ static void hc_set_stack(struct guest *g, const struct kh_args *a)
 	g->stack_esp = a->arg2;
 }
 
-/*H:330 Time and sleep. Any number of microseconds is a valid timer: the
+/*H:350 Time and sleep. Any number of microseconds is a valid timer: the
  * longest, 2^32 - 1, is a little over an hour. KH_HALT is "sti; hlt" in
  * one call: interrupts on, then sleep in run_guest until one is pending. */
 static void hc_set_timer(struct guest *g, const struct kh_args *a)
@@ -152,7 +153,7 @@ static void hc_ts(struct guest *g, const struct kh_args *a)
 	g->virtual_ts = a->arg1;
 }
 
-/*H:340 Calls for the Launcher: the host only checks them and returns
+/*H:360 Calls for the Launcher: the host only checks them and returns
  * from KN_RUN; the Launcher does the work. */
 static void hc_notify(struct guest *g, const struct kh_args *a)
 {
@@ -174,7 +175,7 @@ static void hc_console_write(struct guest *g, const struct kh_args *a)
 	guest_exit_to_launcher(g, KN_EXIT_CONSOLE, a->arg1, a->arg2);
 }
 
-/*H:345 Page tables (the shadows themselves are V:100). A page directory
+/*H:370 Page tables (the shadows themselves are V:100). A page directory
  * must be a whole page of guest memory; no entry may reach into the
  * Switcher's slot, map a frame beyond pfn_limit, or be a 4 MiB page. The
  * guest's kernel_address (in the shared page, read at each switch) must
@@ -246,10 +247,14 @@ static void hc_flush_tlb(struct guest *g, const struct kh_args *a)
 	shadow_flush(g, a->arg1);
 }
 
-/*H:350 The table. "batch" marks the calls that may come through the
- * asynchronous ring: those that only change state. A call that must stop
- * the guest (halt, notify, shutdown) or return something must be made
- * synchronously, where its effect happens before the guest goes on. */
+/*H:310 The dispatcher: one table, indexed by the call number, and
+ * do_call, the one place every call passes. "batch" marks the calls that
+ * may come through the asynchronous ring: those that only change state. A
+ * call that must stop the guest (halt, notify, shutdown) or return
+ * something must be made synchronously, where its effect happens before
+ * the guest goes on. do_call checks what every call has in common (a
+ * number in the table, KH_INIT first, batching allowed) and then hands
+ * the arguments to the call's handler, which checks the rest and acts.:*/
 struct hcall {
 	const char *name;
 	hcall_fn fn;
@@ -292,11 +297,16 @@ static void do_call(struct guest *g, const struct kh_args *a, bool batched)
 	g->stats.hypercalls[a->nr]++;
 	hcalls[a->nr].fn(g, a);
 }
+/*:*/
 
-/*H:360 The asynchronous ring, drained in order from where the host left
- * off, up to a full lap: each READY slot is run and marked DONE. The
- * guest fills slots ahead of the host; the host's own index, not the
- * guest's async_next, says where to look. */
+/*H:320 do_hypercalls, first on every pass of run_guest (H:210). The
+ * asynchronous ring is drained in order from where the host left off, up
+ * to a full lap: each READY slot is run and marked DONE. The guest fills
+ * slots ahead of the host; the host's own index, not the guest's
+ * async_next, says where to look. Then the synchronous call, if the last
+ * exit was one (handle_trap noted it, H:240): its number and arguments
+ * are the registers the guest loaded before "int $0x1f", which the
+ * Switcher saved in g->regs (S:020). Next: the handlers, H:330.:*/
 static void drain_async_ring(struct guest *g)
 {
 	uint8_t status[KH_ASYNC_SLOTS];
@@ -329,8 +339,9 @@ void do_hypercalls(struct guest *g)
 			      g->regs->edx, g->regs->esi };
 	do_call(g, &a, false);
 }
+/*:*/
 
-/*H:370 The time the guest reads in its shared page: nanoseconds since the
+/*H:380 The time the guest reads in its shared page: nanoseconds since the
  * host booted, at the host tick's resolution, refreshed before an entry
  * whenever a tick has passed since the last refresh. */
 void update_guest_time(struct guest *g)
@@ -342,3 +353,19 @@ void update_guest_time(struct guest *g)
 	guest_write(g, KDATA(g, time_ns), &ns, sizeof(ns));
 	g->time_written = ticks;
 }
+
+/*S:330 Step 5, the dispatcher (H:310). do_call validates what all calls
+ * share: 10 is below KH_NR_CALLS, KH_INIT came first (g->data_gpa is
+ * set), and the call did not come through the ring, so batching does not
+ * matter. It counts the call and jumps through hcalls[10] to hc_ts, which
+ * validates what is its own (arg1 must be 0 or 1; 2 would kill the guest
+ * with "KH_TS: 2 is neither 0 nor 1") and only then acts: virtual_ts = 1.
+ *
+ * A call that answers writes its result into g->regs->eax, the saved eax
+ * of struct guest_regs on the regs page, because that is what the
+ * Switcher will pop into the real eax (step 6). No call in the table
+ * answers today, so eax goes back as the guest left it; the host writes a
+ * guest register only where it emulates (emulate_in's all-ones "in",
+ * H:550). do_hypercalls returns, and run_guest goes on with its pass: no
+ * exit for the Launcher, no interrupt due, not halted, so into the guest.
+ * Next: S:340. */

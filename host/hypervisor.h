@@ -1,5 +1,5 @@
 /* host/hypervisor.h: the one door from the OS beneath (host/kernel/) into
- * the hypervisor (host/hypervisor.c, H:090). The OS includes nothing else
+ * the hypervisor (host/hypervisor.c, H:005). The OS includes nothing else
  * of host/; scripts/check_layers.py holds it to that. */
 #ifndef HOST_HYPERVISOR_H
 #define HOST_HYPERVISOR_H

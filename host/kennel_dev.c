@@ -132,8 +132,8 @@ static int32_t kn_init(struct file *f, uint32_t uarg)
 
 /*H:150 KN_RUN: run the guest until it needs the Launcher (H:200), then
  * tell the Launcher why. A Launcher that takes console input is waiting
- * for it now, so its guest's prompt is shown (U:250). A dead guest's exit is sticky: running it again
- * only repeats why it died. */
+ * for it now, so its guest's prompt is shown (U:250). A dead guest's exit
+ * is sticky: running it again only repeats why it died.:*/
 static int32_t kn_run(struct guest *g, uint32_t uarg)
 {
 	if (g->flags & KN_INIT_WAKE_ON_INPUT)
@@ -145,6 +145,7 @@ static int32_t kn_run(struct guest *g, uint32_t uarg)
 		g->exit_ready = false;
 	return 0;
 }
+/*:*/
 
 /* KN_SET_REGS takes anything but what would let the guest out of its
  * rings: the selectors are checked as they are before every entry. */
@@ -208,7 +209,7 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
  * then whatever the host held for it — the pin on its memory, the FPU,
  * the Switcher's loaded tables, the shadow page tables, the regs page.
  * The guest's memory was never the host's; it stays the Launcher's, now
- * free to unmap. */
+ * free to unmap. Next: where KN_RUN spends its time, run_guest, H:200. */
 static void kn_release(struct file *f)
 {
 	struct guest *g = f->private;
@@ -228,7 +229,7 @@ static const struct device_ops kennel_ops = {
 	.ioctl = kn_ioctl,
 };
 
-/* The device's entry points, registered by hypervisor_init (H:170). */
+/* The device's entry points, registered by hypervisor_init (H:005). */
 void kennel_dev_init(void)
 {
 	device_register("kennel", &kennel_ops);

@@ -10,7 +10,7 @@
  * The loop runs in the Launcher's process with interrupts on, so the host
  * keeps scheduling: a guest that spins forever is interrupted by the
  * host's timer, which always brings it back here, and the scheduler then
- * lets other processes and guests run. Next: H:210. */
+ * lets other processes and guests run. Next: the loop itself, H:210. */
 #include "arch/x86/cpu.h"
 #include "host/guest.h"
 #include "host/memory/guest_memory.h"
@@ -23,7 +23,7 @@ static bool input_waiting(struct guest *g)
 	return (g->flags & KN_INIT_WAKE_ON_INPUT) && console_input_ready(g->launcher);
 }
 
-/*H:210 A halted guest sleeps until an interrupt it has not blocked is
+/*H:220 A halted guest sleeps until an interrupt it has not blocked is
  * pending: its timer or a device's interrupt from the Launcher. Console
  * input for the Launcher also ends the sleep, and so does the Launcher
  * being killed. The sleep protocol is the scheduler's (host/kernel/sched.h): test
@@ -43,11 +43,13 @@ static void wait_for_interrupt(struct guest *g)
 		g->halted = false;
 }
 
-/*H:220 One trip into the guest. Its registers are checked first (H:440),
+/*H:230 One trip into the guest. Its registers are checked first (H:440),
  * then the Switcher runs it with the host's interrupts off: they stay off
  * in the guest too, in the sense that matters, since any host interrupt
- * exits to the host at once. CR2 is read straight after, before anything
- * could fault and change it. Next: the Switcher itself, S:010. */
+ * exits to the host at once. switcher_run (S:110) returns when the guest
+ * traps, faults or is interrupted, with every guest register saved in
+ * g->regs; CR2 is read straight after, before anything could fault and
+ * change it. The Switcher has a chapter of its own (S).:*/
 /* A pushed segment register may carry junk in its upper half (the CPU
  * is allowed to write only 16 bits), so only the low half is the guest's. */
 static void trim_selectors(struct guest_regs *r)
@@ -76,13 +78,17 @@ static void enter_guest(struct guest *g)
 	trim_selectors(g->regs);
 	g->stats.switches++;
 }
+/*:*/
 
-/*H:230 Back from the guest, with trapnum saying why. A page fault the
- * shadow page tables cannot fix is the guest's own, reported with its
- * address in the shared page; a general protection fault may be an
- * instruction the host emulates (H:550); device-not-available is the lazy
- * FPU (H:600). Host interrupts were handled on the way out (S:130). Every
- * other trap goes to the guest's handler, or kills a guest that has none. */
+/*H:240 Back from the guest, with trapnum saying why. A hypercall is only
+ * noted: the next pass runs it, first thing (H:320). A page fault may be
+ * one the shadow page tables fix without the guest knowing (demand_page,
+ * V:110); if not, it is the guest's own, reported with its address in
+ * the shared page. A general protection fault may be an instruction the
+ * host emulates (H:550); device-not-available is the lazy FPU (H:600).
+ * Host interrupts were handled on the way out (S:230). Every other trap
+ * goes to the guest's handler (deliver_trap, H:520), or kills a guest
+ * that has none. Next: the hypercalls, H:300.:*/
 static void reflect_page_fault(struct guest *g)
 {
 	if (demand_page(g, g->cr2, g->regs->errcode)) {
@@ -129,11 +135,12 @@ static void handle_trap(struct guest *g)
 			deliver_trap(g, vector);
 	}
 }
+/*:*/
 
-/*H:245 A paused guest (KN_CTL_PAUSE, from the monitor: H:700) is not
+/*H:225 A paused guest (KN_CTL_PAUSE, from the monitor: H:700) is not
  * entered: its Launcher sleeps here, inside KN_RUN, until the guest is
  * resumed or killed or the Launcher itself is, with the same sleep
- * protocol as a halt (H:210). Its counters stand still meanwhile. */
+ * protocol as a halt (H:220). Its counters stand still meanwhile. */
 static void wait_while_paused(struct guest *g)
 {
 	uint32_t flags = irq_save();
@@ -143,8 +150,17 @@ static void wait_while_paused(struct guest *g)
 	irq_restore(flags);
 }
 
-/*H:240 The loop. It returns when g->exit_ready says the Launcher has
- * something to do: a notify, console output, shutdown, input, or death. */
+/*H:210 The loop. It returns when g->exit_ready says the Launcher has
+ * something to do: a notify, console output, shutdown, input, or death.
+ * Each pass, in order: the Launcher being killed ends it; a guest the
+ * monitor paused waits (H:225); do_hypercalls runs what the guest asked
+ * for (H:320); console input the Launcher should read ends it;
+ * maybe_deliver_interrupt pushes a pending virtual interrupt onto the
+ * guest's stack if the guest can take one (H:510); a halted guest sleeps
+ * (H:220) and the loop starts over; the scheduler may run someone else,
+ * and the monitor may pause or kill the guest meanwhile; then enter_guest
+ * (H:230) runs the guest until it traps, and handle_trap (H:240) decides
+ * what that trap means.:*/
 void run_guest(struct guest *g)
 {
 	while (!g->exit_ready) {
@@ -178,3 +194,14 @@ void run_guest(struct guest *g)
 			handle_trap(g);
 	}
 }
+/*:*/
+
+/*S:320 Step 4, back in the host (the walk-through began at S:300).
+ * switcher_run returns into enter_guest (H:230), which reads CR2, gives
+ * the FPU back, turns interrupts on and trims the saved selectors. In
+ * run_guest (H:210), handle_trap (H:240) finds trapnum 31, counts it and
+ * only sets g->hcall_waiting: nothing else is done in the middle of a
+ * trap. The loop goes round; its first call, do_hypercalls (H:320),
+ * drains the asynchronous ring, sees hcall_waiting, clears it and builds
+ * struct kh_args from the saved registers: nr = regs.eax = 10, arg1 =
+ * regs.ebx = 1, arg2..arg4 = ecx, edx, esi. Next: S:330. */

@@ -1,4 +1,4 @@
-/*S:150 host/switcher.c: the C half of the Switcher.
+/*S:100 host/switcher.c: the C half of the Switcher.
  *
  * switcher/switcher.asm does the swap; this file makes the pages it runs
  * on and fills them. Two page tables cover slot 1023: the host's (in
@@ -15,7 +15,7 @@
  * switcher_init checks that. One more door must stay shut: sysenter jumps
  * from any ring straight to ring 0, at whatever SYSENTER_CS says. The host
  * never uses it and sets that MSR to 0, which makes sysenter fault with
- * #GP in guests as in host programs. Next: S:160. */
+ * #GP in guests as in host programs. Next: the call, S:110. */
 #include "arch/x86/cpu.h"
 #include "lib/string.h"
 #include "host/switcher.h"
@@ -46,9 +46,10 @@ static uint32_t *zeroed_page(uint32_t *pa)
 	return phys_to_virt(*pa);
 }
 
-/*S:160 The guest's TSS says one thing that matters: where ring 0's stack
+/*S:130 The guest's TSS says one thing that matters: where ring 0's stack
  * is, the end of the regs page, so that leaving the guest pushes its
- * registers exactly into struct guest_regs. It grants no I/O ports. */
+ * registers exactly into struct guest_regs. It grants no I/O ports.
+ * Next: the assembly that runs on these pages, S:200. */
 static void init_state(void)
 {
 	state->host_gdtr = (struct desc_ptr){ sizeof(host_gdt) - 1, (uint32_t)(uintptr_t)host_gdt };
@@ -87,7 +88,7 @@ uint32_t switcher_guest_pde(void)
 	return virt_to_phys(guest_table) | PTE_PRESENT | PTE_RW;
 }
 
-/*S:170 The descriptor tables the CPU uses while g runs. The GDT is the
+/*S:120 The descriptor tables the CPU uses while g runs. The GDT is the
  * guest's checked copy with the host-owned slots put back: ring-0 code and
  * data for the Switcher, and the TSS. Every IDT gate leads to a Switcher
  * stub at ring 0; its DPL says only which rings may reach it with "int"
@@ -137,7 +138,10 @@ static void point_regs_page(const struct guest *g)
 	invlpg(SWITCHER_REGS_PAGE);
 }
 
-/*M:010 What a guest can see. The state page is read-only to a guest, but
+/*M:010 The last chapter: what kennel leaves out, and exercises for a reader
+ * who has followed it this far, one limit at a time.
+ *
+ * What a guest can see. The state page is read-only to a guest, but
  * not hidden: ring 1 is "supervisor" to the paging hardware, so a guest
  * can read the host's saved stack pointer, its CR3 and the addresses of
  * its GDT and IDT, as an lguest guest could. None of it lets the guest
@@ -155,11 +159,14 @@ void switcher_forget(const struct guest *g)
 		loaded_guest = NULL;
 }
 
-/*S:180 The call itself. trapnum is preset to SWITCHER_NO_TRAP: a real
+/*S:110 The call itself. trapnum is preset to SWITCHER_NO_TRAP: a real
  * exit overwrites it, so if it is still there afterwards, the Switcher
- * faulted on the guest's behalf (S:130). The far call's target is the
- * Switcher's address, reached with the host's code segment. After this,
- * the story continues back in run_guest (H:230). */
+ * faulted on the guest's behalf (S:230). The far call's target is the
+ * Switcher's address, reached with the host's code segment; the "+b"
+ * hands switch_to_guest the shadow directory in ebx, its register
+ * contract (S:200). Before it, the tables the CPU will use are put in
+ * place (S:120) and the regs page is pointed at g's registers. When the
+ * call returns, the guest has exited and run_guest goes on (H:240).:*/
 void switcher_run(struct guest *g, uint32_t shadow_cr3)
 {
 	static const struct { uint32_t offset; uint16_t sel; } __attribute__((packed))
@@ -176,3 +183,4 @@ void switcher_run(struct guest *g, uint32_t shadow_cr3)
 		     : [entry] "m"(entry)
 		     : "eax", "ecx", "edx", "esi", "edi", "memory", "cc");
 }
+/*:*/

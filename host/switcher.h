@@ -10,7 +10,14 @@
  *
  * The host maps all three with the rights it needs; a guest sees the text
  * and the state page read-only (CR0.WP makes that hold in ring 1 too) and
- * only its own regs page writable. Next: switcher/switcher.asm (S:100). */
+ * only its own regs page writable.
+ *
+ * The reader arrives from run_guest's enter_guest (H:230), which calls
+ * switcher_run. The chapter goes the way that call does: the C that
+ * prepares the pages (S:100), the call itself (S:110), the assembly that
+ * crosses into the guest and back (S:200), and last one hypercall
+ * followed through all of it, instruction by instruction (S:300). Next:
+ * the two structures on those pages, S:020. */
 #ifndef HOST_SWITCHER_H
 #define HOST_SWITCHER_H
 

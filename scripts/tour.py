@@ -5,8 +5,10 @@
 # comment: `/*B:010` in C and linker scripts, `;S:010` in nasm, `#T:010` in
 # Python, shell, gdb scripts and Makefiles. The fragments are printed chapter by chapter, each in
 # number order, so the tour reads in a sensible order whatever file the code
-# lives in. `make tour` runs it; `--check` only validates. Read
-# docs/conventions.md for the rules it enforces.
+# lives in. `make tour` runs it; `--check` only validates. Both refuse a
+# tree whose tags are malformed or duplicated (P:060), whose comments cite a
+# tag that does not exist, or whose "Next:" sends the reader past a chapter
+# (P:083); docs/conventions.md states the rules.
 import argparse
 import os
 import re
@@ -39,6 +41,9 @@ SKIP_DIRS = {"build", ".git", "docs", "__pycache__", ".pytest_cache"}
 # So is a tag in a comment that follows code on the same line.
 LOOSE_TAG = re.compile(r"(\s?)([A-Za-z]{1,2}):(\d+)(.?)")
 STRICT_TAG = re.compile(r"([%s]):(\d{3})(?=\s|:?$)" % LETTERS)
+# A reference is a tag standing as a word of its own anywhere in a comment
+# or a document: "(H:200)", "see V:100.", "V:100-V:190" (two references).
+REFERENCE = re.compile(r"(?<![\w:])[%s]:\d{3}(?!\w)" % LETTERS)
 
 C_TOKENS = re.compile(
     r'"(?:\\.|[^"\\\n])*"'        # string literal
@@ -56,13 +61,17 @@ def tag_like(text):
     return loose
 
 
+def chapter(tag):
+    return LETTERS.index(tag[0])
+
+
 class Fragment:
     def __init__(self, tag, path, line, prose, code=None, lang=""):
         self.tag, self.path, self.line = tag, path, line
         self.prose, self.code, self.lang = prose, code, lang
 
     def key(self):
-        return (LETTERS.index(self.tag[0]), int(self.tag[2:]))
+        return (chapter(self.tag), int(self.tag[2:]))
 
 
 class Scanner:
@@ -70,6 +79,12 @@ class Scanner:
         self.fragments = []
         self.errors = []
         self.seen = {}
+        self.references = []  # (path, line, tag) of every tag cited
+
+    def cite(self, path, line, text):
+        """Remember the tags text refers to; text starts on line."""
+        for m in REFERENCE.finditer(text):
+            self.references.append((path, line + text.count("\n", 0, m.start()), m.group(0)))
 
     def error(self, path, line, message):
         self.errors.append("%s:%d: %s" % (path, line, message))
@@ -112,9 +127,11 @@ class Scanner:
         lines = text.split("\n")
         for token in C_TOKENS.finditer(text):
             body = token.group(0)
+            line = text.count("\n", 0, token.start()) + 1
+            if body.startswith(("/*", "//")):
+                self.cite(path, line, body)
             if not body.startswith("/*"):
                 continue
-            line = text.count("\n", 0, token.start()) + 1
             closed = body.endswith("*/") and len(body) >= 4
             inner = body[2:-2] if closed else body[2:]
             tag = self.read_tag(inner, path, line)
@@ -146,33 +163,54 @@ class Scanner:
     #P:080 nasm and hash comments: a tagged comment line and the comment
     # lines right after it (until code, a blank line or another tag) form
     # the fragment. A tag-like text in a comment after code is an error,
-    # since the tour would silently miss it.
-    def scan_lines(self, path, text, opener):
+    # since the tour would silently miss it. If the fragment's last comment
+    # line is the marker alone (`;:` in nasm, `#:` elsewhere), the code
+    # after it is part of the fragment too, up to the next such marker
+    # line: the nasm form of `:*/ ... /*:*/`.
+    def scan_lines(self, path, text, opener, lang):
         lines = text.split("\n")
         trailing = re.compile(r"\s%s" % re.escape(opener))
+        marker = opener + ":"
         index = 0
         while index < len(lines):
             stripped = lines[index].strip()
             if not stripped.startswith(opener):
                 line = lines[index]
-                if any(tag_like(line[m.end():]) for m in trailing.finditer(line)):
+                after = [m.end() for m in trailing.finditer(line)]
+                if after:
+                    self.cite(path, index + 1, line[after[0]:])
+                if any(tag_like(line[end:]) for end in after):
                     self.error(path, index + 1, "tour tag must open its own comment line")
                 index += 1
                 continue
+            self.cite(path, index + 1, stripped)
             tag = self.read_tag(stripped[1:], path, index + 1)
             if not tag:
                 index += 1
                 continue
             start = index
             prose = [stripped[1 + len(tag):]]
+            code = None
             index += 1
             while index < len(lines):
                 stripped = lines[index].strip()
+                if stripped == marker:
+                    code = self.capture_lines(path, start + 1, tag, lines, index + 1, marker)
+                    break
                 if not stripped.startswith(opener) or tag_like(stripped[1:]):
                     break
+                self.cite(path, index + 1, stripped)
                 prose.append(re.sub(r"^%s ?" % re.escape(opener), "", stripped))
                 index += 1
-            self.add(Fragment(tag, path, start + 1, tidy(prose)))
+            if code is not False:
+                self.add(Fragment(tag, path, start + 1, tidy(prose), code, lang))
+
+    def capture_lines(self, path, line, tag, lines, after, marker):
+        for index in range(after, len(lines)):
+            if lines[index].strip() == marker:
+                return textwrap.dedent("\n".join(lines[after:index])).strip("\n")
+        self.error(path, line, "code capture of %s is never closed by a %s line" % (tag, marker))
+        return False
 
     def scan_file(self, root, rel):
         with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as f:
@@ -181,9 +219,67 @@ class Scanner:
         if ext in C_EXTS:
             self.scan_c(rel, text, "ld" if ext == ".ld" else "c")
         elif ext in ASM_EXTS:
-            self.scan_lines(rel, text, ";")
+            self.scan_lines(rel, text, ";", "nasm")
         else:
-            self.scan_lines(rel, text, "#")
+            self.scan_lines(rel, text, "#", "")
+
+    def scan_document(self, root, rel):
+        with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as f:
+            self.cite(rel, 1, f.read())
+
+
+#P:083 Links between fragments are checked once every file is read. A
+# reference names a tag that must exist, wherever it is written: in any
+# comment of the tree (tagged or not) and in README.md and docs/*.md (the
+# generated docs/tour.md aside). A "Next:" says where the reader goes from
+# a fragment; its target is the first tag named in the sentence after it,
+# or else the first file named there that has fragments (its opening one).
+# The target must be in the fragment's own chapter or the next one in
+# CHAPTERS order: the story may not skip a chapter, nor go back to one.
+NEXT = re.compile(r"Next:(.*?)(?:\.(?=\s|$)|$)", re.S)
+FILE_WORD = re.compile(r"[\w./-]*\w\.(?:c|h|asm|inc|ld|py|sh|gdb|mk)\b|\bMakefile\b")
+
+
+def documents(root):
+    """README.md and docs/*.md, but not the tour that this tool writes."""
+    docs = os.path.join(root, "docs")
+    names = ["README.md"]
+    if os.path.isdir(docs):
+        names += [os.path.join("docs", n) for n in sorted(os.listdir(docs)) if n != "tour.md"]
+    return [n for n in names if n.endswith(".md") and os.path.isfile(os.path.join(root, n))]
+
+
+def next_target(frag, sentence, opening):
+    tag = REFERENCE.search(sentence)
+    if tag:
+        return tag.group(0)
+    for word in FILE_WORD.finditer(sentence):
+        for rel in (word.group(0), os.path.join(os.path.dirname(frag.path), word.group(0))):
+            rel = os.path.normpath(rel)
+            if rel in opening:
+                return opening[rel].tag
+    return None
+
+
+def check_links(scanner):
+    for path, line, tag in scanner.references:
+        if tag not in scanner.seen:
+            scanner.error(path, line, "reference to tour tag %s, which does not exist" % tag)
+    opening = {}
+    for frag in scanner.fragments:
+        if frag.path not in opening or frag.line < opening[frag.path].line:
+            opening[frag.path] = frag
+    for frag in scanner.fragments:
+        for m in NEXT.finditer(frag.prose):
+            target = next_target(frag, m.group(1), opening)
+            if target is None or target not in scanner.seen:
+                continue
+            ahead = chapter(target) - chapter(frag.tag)
+            if ahead not in (0, 1):
+                want = LETTERS[chapter(frag.tag):chapter(frag.tag) + 2]
+                scanner.error(frag.path, frag.line,
+                              "%s's Next: leads to %s; it must stay in chapter %s"
+                              % (frag.tag, target, " or ".join(want)))
 
 
 def c_prose(inner):
@@ -258,6 +354,9 @@ def main(argv=None):
     scanner = Scanner()
     for rel in source_files(args.root):
         scanner.scan_file(args.root, rel)
+    for rel in documents(args.root):
+        scanner.scan_document(args.root, rel)
+    check_links(scanner)
     if scanner.errors:
         for message in scanner.errors:
             print(message, file=sys.stderr)

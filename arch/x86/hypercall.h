@@ -16,7 +16,7 @@
  * of batched hypercalls that the host drains on every exit.
  *
  * All addresses passed in hypercalls are guest-physical unless a call
- * says "virtual". Next: what the host does on KH_INIT, in host/hypercalls.c. */
+ * says "virtual". Next: H:020, the ring, and H:030, how a guest starts. */
 #ifndef ARCH_X86_HYPERCALL_H
 #define ARCH_X86_HYPERCALL_H
 
@@ -135,7 +135,8 @@ _Static_assert(sizeof(struct kennel_data) <= 4096, "the shared page is one page"
  *   esi = guest-physical address of struct kennel_boot_info,
  *   cs = GUEST_CS, ds = es = ss = GUEST_DS, eflags = IF, other registers 0.
  * Until its first KH_NEW_PGTABLE, a guest runs on a linear mapping: every
- * virtual address below its memory size maps the same physical address. */
+ * virtual address below its memory size maps the same physical address.
+ * Next: the host's half, starting where a Launcher comes in, H:100. */
 #define KENNEL_BOOT_MAGIC	0x4b454e4eu	/* "KENN" */
 #define KENNEL_BOOT_INFO_GPA	0x1000u	/* where the Launcher puts it */
 #define KENNEL_CMDLINE_MAX	256

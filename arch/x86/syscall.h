@@ -2,6 +2,10 @@
  * and its ring-3 programs (the Launcher, test programs, and any program a
  * user writes). It is the only header user programs share with the host.
  *
+ * The host kernel is up (B); this chapter gives it programs: processes,
+ * system calls, files, the scheduler, and the C library and programs that
+ * run on them, of which the next chapter's Launcher is one.
+ *
  * A program calls the host with "int $0x80": eax holds the call number,
  * ebx, ecx, edx, esi and edi the arguments, and eax the result on return.
  * A result >= 0 is success; a negative result is minus an error number

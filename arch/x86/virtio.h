@@ -7,7 +7,11 @@
  * fills) in pages above that. A guest kicks a queue with KH_NOTIFY, passing
  * the queue's guest-physical address; the Launcher answers with a virtual
  * interrupt (the queue's irq). Everything the guest writes here is
- * untrusted: the Launcher checks every descriptor before it touches memory. */
+ * untrusted: the Launcher checks every descriptor before it touches memory.
+ *
+ * This chapter is the Launcher: the host's programs (U) are behind you, and
+ * this is the one that owns a guest. It starts with the two ABIs it speaks,
+ * this one to its guest and /dev/kennel's to the host. Next: L:020. */
 #ifndef ARCH_X86_VIRTIO_H
 #define ARCH_X86_VIRTIO_H
 

@@ -8,7 +8,7 @@
  * page pup shares with the host, struct kennel_data, and the address of a
  * page fault is its cr2, because ring 1 can neither clear the real IF nor
  * read CR2. And page tables are pup's own memory, written directly, but
- * the host runs pup on shadow copies of them (V:100), so every change to
+ * the host runs pup on shadow copies of them (V:120), so every change to
  * an entry that might be in use is reported, like an invlpg: KH_SET_PTE
  * and KH_SET_PDE, batched when pup is in a lazy section (G:140).
  *

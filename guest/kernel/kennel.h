@@ -10,8 +10,16 @@
 
 extern volatile struct kennel_data kennel_data;
 
-/* "int $0x1f": the call in eax, arguments in ebx, ecx, edx, esi; the host
- * may answer in eax and leaves every other register alone. */
+/*S:300 One hypercall, instruction by instruction. Everything in the
+ * last two chapters works together on every call a guest makes; here is
+ * one followed the whole way: pup's KH_TS, hcall(KH_TS, 1, 0, 0), which
+ * sets the guest's virtual TS (kennel_forbid_fpu in guest/kernel/kennel.c).
+ *
+ * Step 1, in the guest, ring 1. The compiler loads the registers as the
+ * constraints say, eax = 10 (KH_TS), ebx = 1, ecx = edx = esi = 0, and
+ * executes "int $0x1f" (KH_TRAP_VECTOR). The host may answer in eax and
+ * leaves every other register alone; whatever is in eax when the guest
+ * resumes is what hcall returns.:*/
 static inline uint32_t hcall(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	uint32_t result;
@@ -22,6 +30,7 @@ static inline uint32_t hcall(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 		     : "memory");
 	return result;
 }
+/*:*/
 
 /* A call that may wait in the asynchronous ring while pup is in a lazy
  * section (kennel_batch.c, G:140); outside one it is made at once. */

@@ -1,5 +1,9 @@
 /*G:010 guest/kernel/main.c: pup, the guest, from its first line of C.
  *
+ * The host, the Switcher and the shadow page tables are behind you (H, S,
+ * V); this chapter is the kernel that runs on them, then its programs and
+ * its disk.
+ *
  * pup is kennel's own guest operating system: small, like xv6, with
  * processes in ring 3 that fork, exec, wait and exit, a preemptive
  * scheduler, a console with a line editor, and a file system it can read

@@ -7,7 +7,7 @@
  * (P:020). So a structure offset or a layout constant is written once, in
  * C, and assembly can never drift out of step with it. The Switcher's
  * numbers come the same way from host/asm_offsets.c (P:310), and the
- * hardware facts from arch/x86/asm_facts.c (P:126). */
+ * hardware facts from arch/x86/asm_facts.c (P:126). Next: P:310. */
 #include <stddef.h>
 #include "arch/x86/asm_define.h"
 #include "arch/x86/desc.h"

@@ -1,5 +1,9 @@
 ;B:010 host/kernel/boot.asm: the very first instructions kennel runs.
 ;
+; The build and the shared headers are behind you (P); this chapter brings
+; the host kernel up, from the bootloader's jump to a kernel with memory,
+; interrupts and a timer, before any program runs (U).
+;
 ; GRUB (or QEMU's -kernel loader) finds the Multiboot header below, loads
 ; the kernel at physical 1 MiB, and jumps to start with paging off,
 ; eax = the Multiboot magic and ebx = the physical address of the

@@ -4,7 +4,8 @@
 # native test links. Like the foundation's, they run under
 # AddressSanitizer and UndefinedBehaviorSanitizer, and depend on the
 # headers and this file because gcc's -MMD keeps only one source's
-# dependencies per command.
+# dependencies per command. Next: the programs themselves, how they are
+# laid out, user/user.ld (U:500).
 UNIT_TESTS += test_elf test_usercopy
 UNIT_SRCS_test_elf := host/kernel/elf.c lib/elf.c lib/format.c lib/string.c
 UNIT_SRCS_test_usercopy :=

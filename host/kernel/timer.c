@@ -41,7 +41,7 @@ uint64_t timer_ms(void)
 
 /*B:075 The time-stamp counter's rate, measured against the PIT once at
  * boot, so that a guest can read the time cheaply: rdtsc, scaled by
- * kennel_data.tsc_khz, between the host's updates of time_ns (H:370).
+ * kennel_data.tsc_khz, between the host's updates of time_ns (H:380).
  * Five ticks, starting on a tick's edge, are plenty for kHz. */
 #define CALIBRATE_TICKS 5
 

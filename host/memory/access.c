@@ -1,10 +1,10 @@
-/*V:020 host/memory/access.c: how the host reads and writes a guest.
+/*V:200 host/memory/access.c: how the host reads and writes a guest.
  *
  * Every host access to guest memory — the shared page, an interrupt frame
  * pushed on the guest's stack, a shutdown message — comes through this
  * file, which checks the whole range first (in 64 bits, so gpa + len
  * cannot wrap), then copies page by page through the host's direct map
- * of the frame guest_page_frame names (V:010). Nothing here depends on
+ * of the frame guest_page_frame names (V:140). Nothing here depends on
  * which process is running.
  *
  * A failed check is the guest's fault, never the host's: the guest is
@@ -50,8 +50,8 @@ void guest_write_u32(struct guest *g, uint32_t gpa, uint32_t value)
 	guest_write(g, gpa, &value, sizeof(value));
 }
 
-/*V:030 Virtual addresses are translated one page at a time through the
- * guest's own page tables (guest_virt_to_phys, V:120), because pages that
+/*V:210 Virtual addresses are translated one page at a time through the
+ * guest's own page tables (guest_virt_to_phys, V:220), because pages that
  * are neighbours in the guest's address space need not be neighbours in
  * its memory. An address the guest has not mapped kills it: the host only
  * uses guest virtual addresses the guest itself handed over as valid (its

@@ -3,16 +3,23 @@
  *
  * Every host user of a guest page comes through the functions declared
  * here, and they all reach the page through one function,
- * guest_page_frame (host/memory/page_map.c, V:010): guest-physical page
+ * guest_page_frame (host/memory/page_map.c, V:140): guest-physical page
  * -> host frame. So what a guest page *is* (today: the Launcher's frame,
  * always present; later: missing, paged out, write-protected, shared) is
- * decided in one place. The folder's files, in reading order:
+ * decided in one place.
  *
- *   page_map.c    guest-physical page -> host frame (V:010)
- *   access.c      checked copies to and from guest memory (V:020)
- *   guest_walk.c  the walk of the guest's own page tables (V:100)
- *   shadow.c      the shadow page tables the guest really runs on (V:200)
- */
+ * This chapter follows the Switcher's: the guest you watched cross into
+ * ring 1 was running on a page directory the host built, a shadow of its
+ * own. The folder's files, in reading order, each caller before what it
+ * calls:
+ *
+ *   shadow.c      the shadow page tables the guest really runs on (V:100),
+ *                 filled by demand_page on a guest's page fault (V:110)
+ *   guest_walk.c  the walk of the guest's own page tables (V:120)
+ *   page_map.c    guest-physical page -> host frame (V:140)
+ *   access.c      checked copies to and from guest memory (V:200)
+ *
+ * Next: V:100. */
 #ifndef HOST_MEMORY_GUEST_MEMORY_H
 #define HOST_MEMORY_GUEST_MEMORY_H
 
@@ -42,7 +49,7 @@ void guest_write_virt(struct guest *g, uint32_t va, const void *buf, uint32_t le
  * table kills the guest. */
 bool guest_virt_to_phys(struct guest *g, uint32_t vaddr, bool write, uint32_t *gpa);
 
-/* shadow.c: the shadow page tables (V:200). */
+/* shadow.c: the shadow page tables (V:100). */
 int32_t shadow_init(struct guest *g);
 void shadow_destroy(struct guest *g);
 uint32_t shadow_cr3(struct guest *g);

@@ -1,16 +1,16 @@
-/*V:100 host/memory/guest_walk.c: walking the guest's own page tables, as
+/*V:120 host/memory/guest_walk.c: walking the guest's own page tables, as
  * the CPU would, with the host's checks at each step.
  *
- * Two callers need it: demand paging (V:230), which copies what the walk
+ * Two callers need it: demand paging (V:110), which copies what the walk
  * finds into the shadow, and the host's own accesses at guest-virtual
- * addresses (V:030, V:120). A guest's page-directory entry must point at a
+ * addresses (V:210, V:220). A guest's page-directory entry must point at a
  * page table inside its memory and may not be a 4 MiB page (the shadows
  * have only 4 KiB pages); a page-table entry must name a frame below
  * pfn_limit. Any of those is not a fault the guest could handle but a
  * broken promise: the guest is killed, naming the address. Nothing at or
  * above the Switcher's slot is the guest's to map. The guest's tables are
- * guest memory like any other, read and written through V:020. Next:
- * V:110. */
+ * guest memory like any other, read and written through V:200. Next:
+ * V:130, then the frame behind a guest page, V:140. */
 #include "arch/x86/paging.h"
 #include "host/memory/guest_memory.h"
 #include "host/memory/guest_walk.h"
@@ -57,7 +57,7 @@ bool access_allowed(const struct walk *w, uint32_t errcode)
 	return !(errcode & PF_USER) || (both & PTE_USER);
 }
 
-/*V:110 The accessed and dirty bits are the guest's to read, and later
+/*V:130 The accessed and dirty bits are the guest's to read, and later
  * work (dirty-page scanning, snapshots, migration) trusts them, so the
  * host keeps them truthful: any access sets accessed, a write sets dirty,
  * and a page is mapped writable in the shadow only once its guest PTE is
@@ -77,10 +77,11 @@ void mark_accessed(struct guest *g, struct walk *w, bool write)
 	}
 }
 
-/*V:120 The host's own accesses to guest-virtual memory (interrupt frames,
+/*V:220 The host's own accesses to guest-virtual memory (interrupt frames,
  * instruction bytes) go through the guest's tables too, at ring 1's
- * privilege, and count as accesses. In linear mode (V:210) there are no
- * tables: virtual is physical. Next: the shadows, V:200. */
+ * privilege, and count as accesses. In linear mode (V:160) there are no
+ * tables: virtual is physical. That is the end of the chapter; the guest
+ * that runs on all this comes next, in a chapter of its own. Next: G:010. */
 bool guest_virt_to_phys(struct guest *g, uint32_t vaddr, bool write, uint32_t *gpa)
 {
 	struct walk w;

@@ -1,5 +1,5 @@
 /* host/memory/guest_walk.h: the walk of the guest's page tables
- * (host/memory/guest_walk.c, V:100), shared by the files of host/memory/
+ * (host/memory/guest_walk.c, V:120), shared by the files of host/memory/
  * only. */
 #ifndef HOST_MEMORY_GUEST_WALK_H
 #define HOST_MEMORY_GUEST_WALK_H

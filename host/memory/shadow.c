@@ -1,18 +1,18 @@
-/*V:200 host/memory/shadow.c: the page tables a guest really runs on.
+/*V:100 host/memory/shadow.c: the page tables a guest really runs on.
  *
  * The CPU must never walk a page table the guest can write: a guest entry
  * could name any frame in the machine. So the page directory in CR3 while
  * a guest runs is always the host's own, a "shadow" of the guest's, whose
  * entries hold host frame numbers the host looked up itself, from
- * guest_page_frame (V:010), after walking the guest's own tables (V:100)
- * and checking what it found. Slot 1023 holds the Switcher (S:150); nothing of the
+ * guest_page_frame (V:140), after walking the guest's own tables (V:120)
+ * and checking what it found. Slot 1023 holds the Switcher (S:100); nothing of the
  * host's kernel is mapped at all.
  *
  * A guest starts in linear mode: no page tables of its own, and every
  * virtual page X below pfn_limit is guest-physical page X, present,
  * writable and user-accessible (H:030). Its first KH_NEW_PGTABLE ends
  * that; from then on the shadows start empty and fill on demand, one page
- * fault at a time (V:230). Next: V:210. */
+ * fault at a time. Next: that fault, V:110. */
 #include "lib/string.h"
 #include "arch/x86/paging.h"
 #include "host/guest.h"
@@ -45,7 +45,7 @@ static void page_free(struct guest *g, uint32_t pa)
 	g->stats.page_tables--;
 }
 
-/*V:220 A shadow directory's page tables are freed slot by slot: releasing
+/*V:170 A shadow directory's page tables are freed slot by slot: releasing
  * a slot is how every kind of "forget what you knew" is done, from one
  * changed page-directory entry to a whole flush. The guest's frames the
  * tables pointed at are the Launcher's and stay where they are. */
@@ -84,10 +84,10 @@ static uint32_t *shadow_table(struct guest *g, uint32_t *pgdir, uint32_t va)
 	return table;
 }
 
-/*V:210 Linear mode, built once at KN_INIT. Every guest frame must already
+/*V:160 Linear mode, built once at KN_INIT. Every guest frame must already
  * be a present, writable page of the Launcher's (KN_INIT checked that the
  * range is user memory; this checks each page), and the Launcher cannot
- * unmap them while the guest lives (the range is pinned: H:135). */
+ * unmap them while the guest lives (the range is pinned: U:145). */
 static int32_t map_linear(struct guest *g, uint32_t pfn)
 {
 	uint32_t frame = guest_page_frame(g, pfn), *table;
@@ -144,7 +144,7 @@ uint32_t shadow_cr3(struct guest *g)
 
 /* The shadow of what the walk found: the host frame, with the guest's
  * rights, except that a page the guest has not dirtied yet is read-only
- * (V:110). 0 if the page has no frame. */
+ * (V:130). 0 if the page has no frame. */
 static uint32_t shadow_pte(struct guest *g, const struct walk *w)
 {
 	uint32_t flags = w->pte & w->pde & GUEST_PTE_FLAGS;
@@ -156,13 +156,16 @@ static uint32_t shadow_pte(struct guest *g, const struct walk *w)
 	return frame ? frame | flags : 0;
 }
 
-/*V:230 demand_page: a guest page fault the shadow can fix without the
- * guest knowing. If the guest's own tables allow the access, the host
- * updates their accessed and dirty bits, installs the shadow entry and
- * lets the guest retry; otherwise the fault is the guest's (H:230), and
- * its error code must say what the guest's tables say, not the shadow's:
- * "present" when both of the guest's entries are, even if the shadow had
- * nothing yet. */
+/*V:110 demand_page: a guest page fault the shadow can fix without the
+ * guest knowing. run_guest sends every guest #PF here first, with the
+ * address from CR2 (H:240). If the guest's own tables allow the access
+ * (walk_guest, V:120), the host updates their accessed and dirty bits
+ * (V:130), installs the shadow entry, whose frame comes from
+ * guest_page_frame (V:140), and lets the guest retry the instruction;
+ * otherwise the fault is the guest's, and its error code must say what
+ * the guest's tables say, not the shadow's: "present" when both of the
+ * guest's entries are, even if the shadow had nothing yet. In linear mode
+ * every page is mapped already, so every fault is the guest's.:*/
 static void guest_error_code(struct guest *g, bool present)
 {
 	if (present)
@@ -202,8 +205,9 @@ bool demand_page(struct guest *g, uint32_t vaddr, uint32_t errcode)
 	guest_error_code(g, present);
 	return false;
 }
+/*:*/
 
-/*V:240 The cache of shadow directories. Switching among a guest's
+/*V:150 The cache of shadow directories. Switching among a guest's
  * processes must not rebuild everything, so the last SHADOW_DIRS guest
  * directories keep their shadows, keyed by the guest-physical address of
  * the guest's directory. A new one takes a free slot or evicts the next
@@ -249,7 +253,7 @@ void shadow_switch(struct guest *g, uint32_t gpgdir)
 	g->kernel_slot = pgd_index(g->kernel_address ? g->kernel_address : SWITCHER_ADDR);
 }
 
-/*V:250 The guest's changes. A guest changes its own tables freely but
+/*V:180 The guest's changes. A guest changes its own tables freely but
  * must tell the host (KH_SET_PTE, KH_SET_PDE) or flush (KH_FLUSH_TLB), just
  * as native code must invalidate the TLB. The host forgets the shadow
  * entry and lets the next access fault it back in. A kernel address (at
@@ -294,11 +298,12 @@ void shadow_flush(struct guest *g, bool all)
 	}
 }
 
-/*V:260 Direct traps (H:560) let the CPU push a frame on the guest's
+/*V:190 Direct traps (H:435) let the CPU push a frame on the guest's
  * kernel stack with no host in between, so that stack must be in the
  * shadow before the guest runs: the host faults it in, as a write. If
  * the guest's stack is not mapped at all, there is nothing to pin, and
- * the first trap onto it faults to the host like any other. */
+ * the first trap onto it faults to the host like any other.
+ * Next: the host's copies to and from guest memory, V:200. */
 void shadow_pin_stack(struct guest *g)
 {
 	uint32_t va = g->stack_esp - 4, *pgdir, *table;

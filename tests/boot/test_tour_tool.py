@@ -164,3 +164,102 @@ def test_ordinary_comments_are_not_flagged(tmp_path):
 def test_bad_root_is_an_error(tmp_path):
     result = run_tour(tmp_path / "missing")
     assert result.returncode != 0
+
+
+def test_nasm_fragment_captures_code(tmp_path):
+    make_tree(tmp_path, {"switcher/s.asm": (
+        ";S:010 Into the guest:\n"
+        ";:\n"
+        "enter:\n"
+        "\tpop eax\t\t; the guest's eax\n"
+        "\tiret\n"
+        ";:\n"
+        "\tnop\n"
+        ";S:020 Out again, prose only.\n"
+        "\thlt\n"
+    )})
+    result = run_tour(tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert ("Into the guest:\n\n```nasm\nenter:\n\tpop eax\t\t; the guest's eax\n"
+            "\tiret\n```") in out
+    assert "nop" not in out and "hlt" not in out and ";:" not in out
+    assert "Out again, prose only.\n" in out
+
+
+def test_unclosed_nasm_capture_fails(tmp_path):
+    make_tree(tmp_path, {"s.asm": ";S:010 code:\n;:\n\tiret\n"})
+    result = run_tour(tmp_path, "--check")
+    assert result.returncode == 1
+    assert result.stderr.startswith("s.asm:1:") and ";:" in result.stderr
+
+
+DANGLING = {
+    "host/a.c": "/*H:010 The loop; its helpers are H:020 and H:030. */\n",
+    "host/b.c": "int b;\n/* untagged, but it cites H:040 */\n/*H:020 helper */\n",
+    "switcher/s.asm": "\tiret\t\t; back to run_guest (H:050)\n",
+    "Makefile": "#P:010 Build it. See B:060.\n",
+    "docs/design.md": "# Design\n\nThe loop (H:010), the Switcher (S:070).\n",
+    "docs/tour.md": "generated: its H:999 is never read\n",
+}
+
+
+@pytest.mark.parametrize("missing,where", [
+    ("H:030", "host/a.c:1:"), ("H:040", "host/b.c:2:"), ("H:050", "switcher/s.asm:1:"),
+    ("B:060", "Makefile:1:"), ("S:070", "docs/design.md:3:"),
+])
+def test_reference_to_missing_tag_fails(tmp_path, missing, where):
+    make_tree(tmp_path, DANGLING)
+    result = run_tour(tmp_path, "--check")
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if missing in line]
+    assert lines == [where + " reference to tour tag %s, which does not exist" % missing]
+    assert "H:999" not in result.stderr  # docs/tour.md is output, not input
+    for tag in ("H:030", "H:040", "H:050", "B:060", "S:070"):
+        rel = "switcher/t.asm" if tag[0] == "S" else "tags/%s.c" % tag[2:]
+        make_tree(tmp_path, {rel: ";%s now it exists\n" % tag if tag[0] == "S"
+                             else "/*%s now it exists */\n" % tag})
+    fixed = run_tour(tmp_path, "--check")
+    assert fixed.returncode == 0, fixed.stderr
+
+
+CHAIN = {
+    "Makefile": "#P:010 The build. Next: %s.\n",
+    "host/kernel/boot.asm": ";B:010 Boot. Next: the userland, U:010.\n",
+    "host/kernel/proc.c": "/*U:010 Processes. Next: the Launcher, launcher/l.c. */\n",
+    "launcher/l.c": "int x;\n/*L:010 The Launcher. */\n",
+}
+
+
+@pytest.mark.parametrize("target,ok", [
+    ("B:010", True),                        # the next chapter
+    ("P:010", True),                        # the same chapter
+    ("host/kernel/boot.asm", True),         # a file: its opening fragment, B:010
+    ("U:010", False),                       # skips B
+    ("the Launcher, L:010", False),         # skips B and U
+    ("launcher/l.c", False),                # a file in L: skips too
+])
+def test_next_may_not_skip_a_chapter(tmp_path, target, ok):
+    files = dict(CHAIN)
+    files["Makefile"] = files["Makefile"] % target
+    make_tree(tmp_path, files)
+    result = run_tour(tmp_path, "--check")
+    if ok:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode == 1
+        assert result.stderr.startswith("Makefile:1: P:010's Next: leads to "), result.stderr
+        assert "it must stay in chapter P or B" in result.stderr
+
+
+def test_next_may_not_go_back_a_chapter(tmp_path):
+    files = dict(CHAIN, Makefile="#P:010 The build. Next: B:010.\n")
+    files["launcher/l.c"] = "/*L:010 The Launcher. Next: back to U:010. */\n"
+    make_tree(tmp_path, files)
+    result = run_tour(tmp_path, "--check")
+    assert result.returncode == 1
+    assert result.stderr == ("launcher/l.c:1: L:010's Next: leads to U:010; "
+                             "it must stay in chapter L or H\n")
+    files["launcher/l.c"] = "/*L:010 The Launcher. It runs on U:010's processes. */\n"
+    make_tree(tmp_path, files)
+    assert run_tour(tmp_path, "--check").returncode == 0

@@ -2,7 +2,7 @@
  *
  * Some page-table mistakes are faults the guest should handle (T:620);
  * others are broken promises, and the host kills the guest with a reason
- * that names the address (V:130, H:345): an entry that would reach beyond
+ * that names the address (V:120, H:370): an entry that would reach beyond
  * the guest's memory, a 4 MiB page (the shadows have only 4 KiB pages),
  * anything in the Switcher's slot, a page directory that is not a page of
  * guest memory, a flush that is neither 0 nor 1, a kernel_address that is

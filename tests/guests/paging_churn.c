@@ -1,7 +1,7 @@
 /*T:670 tests/guests/paging_churn.c: hundreds of address spaces.
  *
  * A guest kernel running many processes has many page directories, and
- * the host keeps shadows of only a few of them (V:160): each new one
+ * the host keeps shadows of only a few of them (V:150): each new one
  * evicts the oldest, and all the host memory behind the victim must come
  * back. This guest makes as many address spaces as its command line says
  * (500 if it says nothing), each a directory, a page table and a page of

@@ -3,7 +3,7 @@
  * A kernel reads the accessed and dirty bits of its own page-table entries
  * to decide what to swap out and what to write back; under shadow paging
  * the CPU sets them in the host's shadow, not in the guest's tables, so
- * the host must keep the guest's true by hand (V:140). This guest reads
+ * the host must keep the guest's true by hand (V:130). This guest reads
  * them back from its own entries after each kind of access, on pages at
  * addresses never used before:
  *

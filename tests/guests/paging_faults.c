@@ -1,7 +1,7 @@
 /*T:620 tests/guests/paging_faults.c: the faults that are the guest's.
  *
  * With shadow paging on, most page faults are the host's business: the
- * shadow is filled on demand (V:150), and the guest never hears of them.
+ * shadow is filled on demand (V:110), and the guest never hears of them.
  * A fault the guest's own tables do not allow is different: it must
  * arrive at the guest's handler exactly as the CPU would deliver it from
  * those tables, with kennel_data.cr2 at the address and an error code

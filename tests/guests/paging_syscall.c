@@ -12,7 +12,7 @@
  * The command line says how to run: "direct" or "reflected" (the control:
  * no syscall_vector, so every call goes through the host), "linear" or
  * "paged" (on an address space of the guest's own, where the host must
- * keep the trap stack in the shadow, V:180), and the number of calls.
+ * keep the trap stack in the shadow, V:190), and the number of calls.
  * Ring 3 makes them in a loop, each passing its index in eax; the handler
  * counts it, checks the frame came from ring 3 and sits at the top of the
  * trap stack, that virtual interrupts are still on (a trap gate leaves the

@@ -2,7 +2,7 @@
  * instructions the host emulates instead.
  *
  * From ring 1, each fault must arrive at the guest's own handler with
- * the frame the CPU would have built (H:510): the right vector, eip at the
+ * the frame the CPU would have built (H:530): the right vector, eip at the
  * faulting instruction (or after it, for int3), cs = GUEST_CS, an error
  * code where the vector has one, the virtual IF in the pushed eflags, and
  * virtual interrupts off inside the handler (an interrupt gate). A page

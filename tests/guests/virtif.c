@@ -1,6 +1,6 @@
 /*T:430 tests/guests/virtif.c: the virtual interrupt flag.
  *
- * The host delivers an interrupt only when the guest can take it (H:530):
+ * The host delivers an interrupt only when the guest can take it (H:510):
  * kennel_data.irq_enabled is EFLAGS_IF, the IRQ's bit is clear in
  * blocked_irqs, and eip is outside [noirq_start, noirq_end). Otherwise
  * the interrupt waits, and is never lost. Each rule gets a timer interrupt

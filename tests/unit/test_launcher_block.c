@@ -13,9 +13,9 @@
  * offset would wrap 64 bits. Then requests with the right shape but wrong
  * contents (part sectors, a data buffer going the wrong way, unknown
  * types), which get a status and leave disk and guest memory untouched.
- * Last the chains with no usable shape, refused with their reason. Next:
- * the programs this disk serves, starting with pup's shell,
- * guest/user/bin/sh.c (G:640). */
+ * Last the chains with no usable shape, refused with their reason. The
+ * programs this disk serves come with pup, starting with its shell,
+ * guest/user/bin/sh.c (G:640). Next: the host's side, H:005. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -9,9 +9,8 @@
  * newline survive. An overlong line is cut at exactly the host console's
  * line length, and a line that fits exactly is not followed by an empty
  * one. A guest's name is cut to fit, and a name cannot carry a newline into
- * the prefix either. This is the Launcher's last stop. Next: the host's
- * side of all this, starting with the hypercalls a guest makes,
- * arch/x86/hypercall.h (H:010). */
+ * the prefix either. Next: the host's side of all this, host/hypervisor.c
+ * (H:005), or first the block device the Launcher also serves (L:300). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -12,7 +12,7 @@
  * refused at mount with a reason that names it; blocks outside the data
  * area and cross-linked between files; directory loops; orphans and
  * leaks; each reported by fsck and, with repair, gone at the next check.
- * Next: pup's side of the file system, G:430. */
+ * Next: the boot tests of the host's storage, T:740. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
  * point, boot information or flag outside what it may be; a second
  * KN_INIT; KN_RUN before KN_INIT; KN_SET_REGS with selectors that would
  * take the guest out of its rings; an IRQ number past the last; an
- * unknown request. Then the pinning of guest memory (H:135): while the
+ * unknown request. Then the pinning of guest memory (U:145): while the
  * guest exists its memory cannot be unmapped, and after close it can. And
  * the guest's name: printable, NUL-terminated, not empty.
  * Each failed check prints "kndev: FAILED ..."; the last lines are

@@ -7,8 +7,9 @@
  * key, so Ctrl-] brings its prompt back from whichever guest has the
  * keyboard; Ctrl-T cycles as always. Start it with run=/bin/monitor on the
  * host command line. Every command checks its arguments and says what is
- * wrong in one line beginning "monitor: ". Next: the test guests' view of
- * the host, T:310. */
+ * wrong in one line beginning "monitor: ". Its boot test is T:560, and
+ * the device it talks to is read in the Host chapter. Next: its commands,
+ * U:681. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /*T:600 tests/guests/lib/paging.c: address spaces for the paging guests.
  *
- * The guests of T:610 to T:680 check the host's shadow paging (V:100), so
+ * The guests of T:610 to T:680 check the host's shadow paging (V:120), so
  * they need page tables of their own, built the way a small kernel would
  * build them. Each address space is a page directory in guest memory, and
  * every directory has the same three kinds of mapping (guest.h names the

@@ -70,7 +70,7 @@ probe_read_cr0_site:
 	mov eax, cr0
 	ret
 
-; sysenter: SYSENTER_CS is 0 on a kennel host (S:150), so #GP(0) in any
+; sysenter: SYSENTER_CS is 0 on a kennel host (S:100), so #GP(0) in any
 ; ring instead of a jump to ring 0.
 	PROBE probe_sysenter
 probe_sysenter:
