@@ -132,13 +132,33 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_NATIVE) -MMD -MP -o $@ $< $(UNIT_SRCS_$*) -lcmocka
 
+#U:820 The host's disk: pupfs, made by mkpupfs from a directory holding
+# pup's disk as pup.img, so that the default GRUB entry's Launcher serves
+# pup from /var/pup.img and pup's writes stay on it. It is made only when
+# missing (an order-only prerequisite: a newer pup disk does not replace
+# it, or the files written on it would go), and `make run` attaches it as
+# the primary IDE disk; HOSTDISK=path uses another (made there if
+# missing). Delete it to start again from a fresh pup disk. 128 MiB: room
+# for a 64 MiB file beside pup's disk.
+HOSTDISK ?= $(BUILD)/host-disk.img
+HOSTDISK_KIB := 131072
+HOSTDISK_ROOT := $(BUILD)/host-disk-root
+$(HOSTDISK): | $(MKPUPFS) $(PUP_DISK)
+	@rm -rf $(HOSTDISK_ROOT) && mkdir -p $(HOSTDISK_ROOT) $(@D)
+	cp $(PUP_DISK) $(HOSTDISK_ROOT)/pup.img
+	$(MKPUPFS) $@.tmp $(HOSTDISK_KIB) $(HOSTDISK_ROOT)
+	@mv $@.tmp $@
+all: $(HOSTDISK)
+HOSTDISK_DRIVE = -drive file=$(HOSTDISK),format=raw,if=ide
+
 # ---- the verbs -------------------------------------------------------------
 deps:
 	@bash scripts/deps.sh
 
 run: deps all
 	@echo "make run: booting build/kennel.iso; the serial console is this terminal (Ctrl-C quits QEMU)"
-	@$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/kennel.iso; status=$$?; \
+	@echo "make run: the host disk is $(HOSTDISK) (/var; pup's disk is /var/pup.img on it)"
+	@$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/kennel.iso $(HOSTDISK_DRIVE); status=$$?; \
 		case $$status in 33) ;; 35) echo "kennel powered off with a failure status"; exit 1;; \
 		0) echo "QEMU exited 0: a triple fault or reset"; exit 1;; \
 		*) echo "QEMU exited $$status"; exit 1;; esac
@@ -198,14 +218,14 @@ profile: deps all $(PROFILE_PLUGIN)
 	$(PYTHON) scripts/profile.py --world $(WORLD) $(OP)
 
 # make debug boots what make run boots (the ISO, so GRUB's default entry
-# and every module); with APPEND=..., QEMU's -kernel with that host command
+# and every module, and the host disk); with APPEND=..., QEMU's -kernel with that host command
 # line and the same modules as -initrd ("file name" pairs, comma-separated).
 DEBUG_BOOT = $(if $(APPEND),-kernel $(BUILD)/kennel.elf -append "$(APPEND)" \
 	-initrd "$$(printf '%s\n' $(ISO_MODULES) | sed 's/:/ /' | paste -sd,)",-cdrom $(BUILD)/kennel.iso)
 
 debug: deps all
 	@echo "make debug: QEMU waits for gdb on port $(GDB_PORT); build with 'make debug OPT=-Og' to step cleanly"
-	$(QEMU) $(QEMU_FLAGS) $(DEBUG_BOOT) -gdb tcp::$(GDB_PORT) -S & \
+	$(QEMU) $(QEMU_FLAGS) $(DEBUG_BOOT) $(HOSTDISK_DRIVE) -gdb tcp::$(GDB_PORT) -S & \
 	qemu=$$!; sed 's/localhost:1234/localhost:$(GDB_PORT)/' scripts/kennel.gdb > $(BUILD)/kennel.gdb; \
 	gdb -q -x $(BUILD)/kennel.gdb; kill $$qemu 2>/dev/null; true
 

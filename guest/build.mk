@@ -35,9 +35,19 @@ $(PUP): $(PUP_OBJS) $(LIB_OBJS) guest/kernel/kernel.ld
 MKPUPFS := $(BUILD)/guest/mkpupfs
 MKPUPFS_SRCS := guest/tools/mkpupfs.c guest/tools/pupfs_image.c
 
-$(MKPUPFS): $(MKPUPFS_SRCS) guest/tools/pupfs_image.h guest/include/pup/pupfs.h guest/build.mk
+$(MKPUPFS): $(MKPUPFS_SRCS) guest/tools/pupfs_image.h lib/pupfs_format.h guest/build.mk
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -o $@ $(MKPUPFS_SRCS)
+
+# pupfsck (G:575): fsck on an image, natively, with the core pup and the
+# host link (lib/pupfs*.c).
+PUPFSCK := $(BUILD)/guest/pupfsck
+PUPFSCK_SRCS := guest/tools/pupfsck.c lib/pupfs.c lib/pupfs_dir.c lib/pupfs_check.c \
+	lib/format.c lib/string.c
+
+$(PUPFSCK): $(PUPFSCK_SRCS) $(wildcard lib/*.h arch/x86/syscall.h) guest/build.mk
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-builtin -I. -o $@ $(PUPFSCK_SRCS)
 
 PUP_TEST_DIR := $(BUILD)/guest/kernel-test
 PUP_TEST_PROGS := $(filter-out ulib,$(basename $(notdir $(wildcard guest/kernel/test/*.c))))
@@ -54,7 +64,7 @@ $(PUP_TEST_DIR)/bin/%: $(BUILD)/guest/kernel/test/%.o $(PUP_TEST_LIB) guest/kern
 $(PUP_TEST_IMG): $(MKPUPFS) $(PUP_TEST_BINS)
 	$(MKPUPFS) $@ 4096 $(PUP_TEST_DIR)
 
-EXTRA_TARGETS += $(PUP) $(MKPUPFS) $(PUP_TEST_IMG)
+EXTRA_TARGETS += $(PUP) $(MKPUPFS) $(PUPFSCK) $(PUP_TEST_IMG)
 ISO_MODULES += $(PUP):/guests/pup.elf
 
 UNIT_TESTS += test_mkpupfs test_pup_path

@@ -96,6 +96,11 @@ struct guest {
 		bool valid;
 	} checked[CHECKED_SELECTOR_SETS];
 	uint32_t checked_next;		/* the set the next new one replaces */
+	struct checked_addresses {	/* what guest_addresses_ok last passed */
+		uint32_t gdt_version, stack_ss, stack_esp, vector;	/* (H:236) */
+		struct desc gate;
+		bool valid;
+	} checked_addresses;
 	struct kn_stats stats;
 };
 
@@ -143,6 +148,7 @@ void control_dev_init(void);
 void run_guest(struct guest *g);
 
 /* host/hypercalls.c */
+void hypercalls_init(void);
 void do_hypercalls(struct guest *g);
 void update_guest_time(struct guest *g);
 

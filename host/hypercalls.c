@@ -16,6 +16,7 @@
 #include "host/guest.h"
 #include "host/memory/guest_memory.h"
 #include "host/kernel/timer.h"
+#include "host/kernel/console.h"
 
 typedef void (*hcall_fn)(struct guest *g, const struct kh_args *a);
 
@@ -288,6 +289,15 @@ static const struct hcall hcalls[KH_NR_CALLS] = {
 	[KH_SET_PDE]		= { "KH_SET_PDE", hc_set_pde, true },
 	[KH_FLUSH_TLB]		= { "KH_FLUSH_TLB", hc_flush_tlb, true },
 };
+
+/* Every number below KH_NR_CALLS has a handler: a table that grew with
+ * KH_NR_CALLS but missed an entry would otherwise call address 0 in ring
+ * 0. Checked once at start-up, since C cannot check it at compile time. */
+void hypercalls_init(void)
+{
+	for (uint32_t nr = 0; nr < KH_NR_CALLS; nr++)
+		BUG_ON(!hcalls[nr].fn || !hcalls[nr].name);
+}
 
 static void do_call(struct guest *g, const struct kh_args *a, bool batched)
 {

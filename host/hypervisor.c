@@ -25,6 +25,7 @@
 
 void hypervisor_init(void)
 {
+	hypercalls_init();
 	switcher_init();
 	fpu_init();
 	interrupts_init();

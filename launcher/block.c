@@ -1,23 +1,31 @@
 /*L:320 launcher/block.c: the block device, a disk for the guest.
  *
- * "launcher --disk IMAGE" reads the whole image file into the Launcher's
- * memory (read_file in launcher.c; malloc gives a block that big pages of
- * its own, mapped for it) and offers the guest a KN_DEV_BLOCK device with
- * one queue, its size in 512-byte sectors in config[0]. The image must be
- * a whole number of sectors, and at least one.
- *
- * The disk is that copy. The guest's writes change it and nothing else:
- * they last as long as this guest does, and are gone when the Launcher
- * exits; the image file (on the host's read-only module file system)
- * never changes, so every boot starts from the same disk, and two guests
- * given the same image each have their own.
+ * Two kinds of disk. "launcher --disk IMAGE" serves the guest's disk from
+ * the file IMAGE itself, normally on the host's /var (/var/pup.img): each
+ * request reads or writes the file (seek, then read or write), so what
+ * the guest writes is in the file when the request completes and is
+ * still there at its next boot. The file is opened O_LOCK: one Launcher
+ * at a time may serve it, and a second is refused ("in use by another
+ * guest"). A read-only file, such as a boot module, is refused too, with
+ * the other kind named: "launcher --snapshot-disk IMAGE" (or --disk
+ * IMAGE,ro) reads the whole image into the Launcher's memory (read_file
+ * in launcher.c) and serves that copy: the guest's writes last as long as
+ * it runs, the file never changes, and any number of guests may share
+ * it. Either way the guest sees a KN_DEV_BLOCK device with one queue, its
+ * size in 512-byte sectors in config[0]; the image must be a whole
+ * number of sectors, and at least one.
  *
  * A kick takes every chain the guest has made available, serves each
  * (block_request.c), hands it back with the bytes written into it, and
  * raises the device's interrupt once for the lot. Requests are done at
  * once, in order, before the guest runs again. A chain the Launcher cannot
- * answer, or a descriptor outside guest memory, stops the guest. Next:
- * the block device's unit tests, tests/unit/test_launcher_block.c. */
+ * answer, or a descriptor outside guest memory, stops the guest; a failed
+ * read or write of the file is the guest's IOERR. Next: the block
+ * device's unit tests, tests/unit/test_launcher_block.c. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <kennel.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "launcher/block_request.h"
@@ -60,16 +68,63 @@ static int refuse_image(const char *image, uint32_t size, uint8_t *bytes)
 	return -1;
 }
 
-int block_add(struct guest *g, const char *image)
+/*L:321 The disk on a file: every transfer a seek and a whole read or write. */
+static int image_fd = -1;
+
+static int file_io(void *ctx, uint64_t offset, void *buf, uint32_t len, int write_it)
+{
+	uint8_t *p = buf;
+
+	(void)ctx;
+	if (offset > 0x7fffffffu || lseek(image_fd, (off_t)offset, SEEK_SET) != (off_t)offset)
+		return -1;
+	while (len) {
+		ssize_t n = write_it ? write(image_fd, p, len) : read(image_fd, p, len);
+
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (uint32_t)n;
+	}
+	return 0;
+}
+
+static const char *open_problem(int err)
+{
+	if (err == EROFS)
+		return "read-only (a boot module?): --snapshot-disk serves a copy in memory";
+	if (err == EBUSY)
+		return "in use by another guest: a disk image serves one guest at a time";
+	return strerror(err);
+}
+
+static int open_image(const char *image, uint32_t *size)
+{
+	struct k_stat st;
+
+	image_fd = open(image, O_RDWR | O_LOCK);
+	if (image_fd < 0) {
+		fprintf(stderr, "launcher: %s: %s\n", image, open_problem(errno));
+		return -1;
+	}
+	if (fstat(image_fd, &st) < 0 || st.type != K_TYPE_FILE) {
+		fprintf(stderr, "launcher: %s: not a file\n", image);
+		return -1;
+	}
+	*size = st.size;
+	return 0;
+}
+
+int block_add(struct guest *g, const char *image, bool snapshot)
 {
 	uint32_t size = 0;
-	uint8_t *bytes = read_file(image, &size);
+	uint8_t *bytes = NULL;
 
-	if (!bytes)
+	if (snapshot ? !(bytes = read_file(image, &size)) : open_image(image, &size) != 0)
 		return -1;
 	if (size == 0 || size % KN_SECTOR_SIZE)
 		return refuse_image(image, size, bytes);
-	disk = (struct blk_disk){ .bytes = bytes, .sectors = size / KN_SECTOR_SIZE };
+	disk = (struct blk_disk){ .bytes = bytes, .sectors = size / KN_SECTOR_SIZE, .io = file_io };
 	if (device_add(g, &block_ops, &disk)) {
 		fprintf(stderr, "launcher: %s: no room for another device\n", image);
 		return -1;

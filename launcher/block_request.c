@@ -60,18 +60,25 @@ uint8_t blk_check(const struct blk_request *r, uint32_t sectors)
 	return KN_BLK_S_OK;
 }
 
-/* Copy r's data between the disk and the guest; r passed blk_check. */
-static void transfer(struct blk_disk *d, const struct blk_request *r)
+/* Copy r's data between the disk and the guest; r passed blk_check. A
+ * disk on a file may fail part way: the guest hears IOERR. */
+static uint8_t transfer(struct blk_disk *d, const struct blk_request *r)
 {
-	uint8_t *at = d->bytes + (size_t)r->header.sector * KN_SECTOR_SIZE;
+	uint64_t offset = (uint64_t)r->header.sector * KN_SECTOR_SIZE;
+	int in = r->header.type == KN_BLK_T_IN;
 
 	for (uint32_t i = 0; i < r->ndata; i++) {
-		if (r->header.type == KN_BLK_T_IN)
-			memcpy(r->data[i].data, at, r->data[i].len);
-		else
-			memcpy(at, r->data[i].data, r->data[i].len);
-		at += r->data[i].len;
+		if (!d->bytes) {
+			if (d->io(d->ctx, offset, r->data[i].data, r->data[i].len, !in))
+				return KN_BLK_S_IOERR;
+		} else if (in) {
+			memcpy(r->data[i].data, d->bytes + offset, r->data[i].len);
+		} else {
+			memcpy(d->bytes + offset, r->data[i].data, r->data[i].len);
+		}
+		offset += r->data[i].len;
 	}
+	return KN_BLK_S_OK;
 }
 
 static uint32_t bytes_read(const struct blk_request *r)
@@ -93,7 +100,7 @@ int blk_serve(struct blk_disk *d, const struct vq_chain *c, uint32_t *written,
 		return -1;
 	status = blk_check(&r, d->sectors);
 	if (status == KN_BLK_S_OK)
-		transfer(d, &r);
+		status = transfer(d, &r);
 	*r.status = status;
 	*written = 1;
 	if (status == KN_BLK_S_OK && r.header.type == KN_BLK_T_IN)

@@ -31,9 +31,14 @@
 #include "arch/x86/virtio.h"
 #include "launcher/virtqueue.h"
 
+/* The disk: bytes in memory, or (bytes NULL) a file reached through io,
+ * which moves len bytes at offset and returns 0, or -1 for an I/O error
+ * (the guest is told KN_BLK_S_IOERR). */
 struct blk_disk {
 	uint8_t *bytes;
 	uint32_t sectors;
+	int (*io)(void *ctx, uint64_t offset, void *buf, uint32_t len, int write);
+	void *ctx;
 };
 
 /* A chain of the right shape, taken apart. */

@@ -152,7 +152,8 @@ int main(int argc, char **argv)
 	guest.fd = -1;
 	output_init(&guest.out, opts.name, print_guest_line, NULL);
 	ioctl(STDIN_FILENO, CONSOLE_SET_LABEL, (void *)opts.name);	/* cosmetic */
-	if (console_add(&guest) || (opts.disk_path && block_add(&guest, opts.disk_path)) ||
+	if (console_add(&guest) ||
+	    (opts.disk_path && block_add(&guest, opts.disk_path, opts.disk_snapshot)) ||
 	    map_memory(&guest, opts.mem_bytes) ||
 	    load_kernel(&guest, opts.elf_path) || write_boot_pages(&guest, opts.cmdline))
 		return LAUNCHER_EXIT_ERROR;

@@ -103,7 +103,7 @@ int bad_virtqueue(struct guest *g, const char *what);
 int console_add(struct guest *g);
 
 /* block.c: the --disk device */
-int block_add(struct guest *g, const char *image);
+int block_add(struct guest *g, const char *image, bool snapshot);
 
 /* launcher.c: a whole file, in a buffer to free; NULL (said) if not. */
 void *read_file(const char *path, uint32_t *size);

@@ -99,6 +99,24 @@ static int name_after_file(struct launch_options *o, char *why, size_t whylen)
 	return set_name(o, base, len, why, whylen);
 }
 
+/* "IMAGE" or "IMAGE,ro" (a copy in memory). */
+static int set_disk(struct launch_options *o, const char *arg, char *why, size_t whylen)
+{
+	size_t len = strlen(arg);
+
+	o->disk_path = arg;
+	o->disk_snapshot = false;
+	if (len < 3 || strcmp(arg + len - 3, ",ro") != 0)
+		return 0;
+	if (len - 3 >= sizeof(o->disk_copy) || len == 3)
+		return explain(-1, why, whylen, "--disk %s: not an image path", arg);
+	memcpy(o->disk_copy, arg, len - 3);
+	o->disk_copy[len - 3] = '\0';
+	o->disk_path = o->disk_copy;
+	o->disk_snapshot = true;
+	return 0;
+}
+
 static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
 			char *why, size_t whylen)
 {
@@ -109,14 +127,17 @@ static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
 		return 0;
 	}
 	if (strcmp(opt, "--mem") != 0 && strcmp(opt, "--name") != 0 &&
-	    strcmp(opt, "--disk") != 0)
+	    strcmp(opt, "--disk") != 0 && strcmp(opt, "--snapshot-disk") != 0)
 		return explain(-1, why, whylen, "unknown option '%s'", opt);
 	if (++*i == argc)
 		return explain(-1, why, whylen, "%s needs a value", opt);
 	if (strcmp(opt, "--mem") == 0)
 		return parse_mem_size(argv[*i], &o->mem_bytes, why, whylen);
-	if (strcmp(opt, "--disk") == 0) {
+	if (strcmp(opt, "--disk") == 0)
+		return set_disk(o, argv[*i], why, whylen);
+	if (strcmp(opt, "--snapshot-disk") == 0) {
 		o->disk_path = argv[*i];
+		o->disk_snapshot = true;
 		return 0;
 	}
 	return set_name(o, argv[*i], strlen(argv[*i]), why, whylen);

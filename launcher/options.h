@@ -1,15 +1,17 @@
 /*L:050 launcher/options.h: the Launcher's command line.
  *
- *   launcher [--mem SIZE] [--name NAME] [--disk IMAGE] [--stats] GUEST.elf
- *            [guest arguments...]
+ *   launcher [--mem SIZE] [--name NAME] [--disk IMAGE[,ro]]
+ *            [--snapshot-disk IMAGE] [--stats] GUEST.elf [guest arguments...]
  *
  * SIZE is the guest's RAM: bytes, or a number followed by K or M (16M,
  * 4096K, 1048576); 16M if not given; a multiple of 4K from 1M to 256M.
  * NAME labels the guest's output; it defaults to the ELF file's name
  * without its directory and ".elf" (/guests/hello.elf: "hello"). --disk
- * gives the guest a block device holding the file IMAGE (block.c): its
- * writes go to the Launcher's copy in memory, last until the guest stops,
- * and never reach the file. --stats
+ * gives the guest a block device served from the file IMAGE (block.c):
+ * its writes go to the file, which one guest at a time may use.
+ * --snapshot-disk IMAGE (or --disk IMAGE,ro) serves a copy of IMAGE in
+ * the Launcher's memory instead: writes last until the guest stops and
+ * never reach the file. --stats
  * prints the host's counters for the guest when it stops. The words after
  * the file become the guest's command line (struct kennel_boot_info),
  * joined with spaces. The options come first: the first word that does not
@@ -34,16 +36,19 @@
 #define MEM_ALIGN	4096u
 
 #define LAUNCHER_USAGE \
-	"usage: launcher [--mem SIZE] [--name NAME] [--disk IMAGE] [--stats] GUEST.elf " \
-	"[guest arguments...]\n" \
-	"  --disk IMAGE: a disk for the guest; its writes stay in memory and are lost " \
-	"when it stops"
+	"usage: launcher [--mem SIZE] [--name NAME] [--disk IMAGE[,ro]] [--snapshot-disk IMAGE] " \
+	"[--stats] GUEST.elf [guest arguments...]\n" \
+	"  --disk IMAGE: a disk for the guest, its writes going to IMAGE (on /var)\n" \
+	"  --snapshot-disk IMAGE, --disk IMAGE,ro: a copy of IMAGE in memory; writes are lost " \
+	"when the guest stops"
 
 struct launch_options {
 	uint32_t mem_bytes;
 	bool stats;
 	const char *elf_path;		/* argv's own string */
-	const char *disk_path;		/* argv's own string, or NULL */
+	const char *disk_path;		/* argv's own string, disk_copy, or NULL */
+	bool disk_snapshot;		/* serve a copy in memory */
+	char disk_copy[256];		/* IMAGE of "--disk IMAGE,ro" */
 	char name[OUTPUT_NAME_MAX];
 	char cmdline[KENNEL_CMDLINE_MAX];
 };

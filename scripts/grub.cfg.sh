@@ -8,7 +8,9 @@
 # boots the first entry. Every entry loads every module; the entries differ
 # in the host command line, that is, in which programs the host starts
 # (docs/conventions.md has the options). To boot an entry without GRUB,
-# give QEMU -kernel build/kennel.elf the same words with -append. pup
+# give QEMU -kernel build/kennel.elf the same words with -append. The
+# first entry needs the host's disk on the IDE bus (make run attaches
+# build/host-disk.img): pup's disk is /var/pup.img on it. pup
 # natively (no kennel) is `make run-native`: it needs a disk on the IDE
 # bus, which a CD boot does not have.
 set -euo pipefail
@@ -17,8 +19,8 @@ shift
 
 # title|host command line
 entries=(
-	"kennel: pup, the guest OS, with its disk ('poweroff' stops it)|run=/bin/launcher,--mem,32M,--disk,/guests/disk.img,/guests/pup.elf"
-	"kennel: two pup guests, a and b (Ctrl-T moves your typing between them)|run=/bin/launcher,--mem,32M,--name,a,--disk,/guests/disk.img,/guests/pup.elf run=/bin/launcher,--mem,32M,--name,b,--disk,/guests/disk.img,/guests/pup.elf"
+	"kennel: pup, the guest OS, with its disk on the host's /var ('poweroff' stops it)|run=/bin/launcher,--mem,32M,--disk,/var/pup.img,/guests/pup.elf"
+	"kennel: two pup guests, a and b, each on a copy of the disk in memory (Ctrl-T moves your typing between them)|run=/bin/launcher,--mem,32M,--name,a,--snapshot-disk,/guests/disk.img,/guests/pup.elf run=/bin/launcher,--mem,32M,--name,b,--snapshot-disk,/guests/disk.img,/guests/pup.elf"
 	"kennel: an echo guest (type to it; 'quit' powers it off)|run=/bin/launcher,--mem,4M,/guests/echo.elf"
 	"kennel: two echo guests (Ctrl-T moves your typing between them)|run=/bin/launcher,--mem,4M,--name,left,/guests/echo.elf run=/bin/launcher,--mem,4M,--name,right,/guests/echo.elf"
 	"kennel: the host alone|"

@@ -41,14 +41,31 @@
 #define SYS_KILL	19	/* (int pid) -> 0 */
 #define SYS_PS		20	/* (int index, struct k_procinfo *) -> 0, -ENOENT past the end */
 #define SYS_MEMINFO	21	/* (struct k_meminfo *) -> 0 */
-#define NR_SYSCALLS	22
+/* Files on /var, the host's disk (the module files are read-only: -EROFS). */
+#define SYS_TRUNCATE	22	/* (fd, uint32 size) -> 0 */
+#define SYS_FSYNC	23	/* (fd) -> 0 once all /var has reached the disk */
+#define SYS_UNLINK	24	/* (const char *path) -> 0; files only */
+#define SYS_MKDIR	25	/* (const char *path) -> 0 */
+#define SYS_RMDIR	26	/* (const char *path) -> 0; empty directories only */
+#define SYS_RENAME	27	/* (const char *from, const char *to) -> 0; replaces a file */
+#define SYS_STATFS	28	/* (const char *path, struct k_statfs *) -> 0 */
+#define SYS_FSCK	29	/* (int repair) -> problems found in /var (listed on the console) */
+#define NR_SYSCALLS	30
 
 /* open() flags */
 #define O_RDONLY	0x0
 #define O_WRONLY	0x1
 #define O_RDWR		0x2
 #define O_ACCMODE	0x3
+#define O_CREAT		0x040	/* make the file if it is missing (on /var) */
+#define O_TRUNC		0x200	/* empty it, when opened for writing */
+#define O_APPEND	0x400	/* every write goes to the end */
 #define O_NONBLOCK	0x800	/* reads return -EAGAIN instead of blocking */
+#define O_LOCK		0x1000	/* only one open file at a time may hold the file so: else -EBUSY */
+
+/* Files on /var may be up to K_FILE_MAX bytes, so offsets (seek's, and
+ * the file sizes in k_stat) fit 32 bits, signed. */
+#define K_FILE_MAX	0x7ffffc00u
 
 /* seek() whence */
 #define SEEK_SET	0
@@ -78,6 +95,12 @@ struct k_dirent {
 	uint32_t type;
 	uint32_t size;
 	char name[K_NAME_MAX];
+};
+
+struct k_statfs {
+	uint32_t block_size;	/* bytes */
+	uint32_t blocks, free_blocks;
+	uint32_t inodes, free_inodes;
 };
 
 struct k_procinfo {
@@ -116,6 +139,7 @@ struct k_meminfo {
 #define EFAULT		14
 #define EBUSY		16
 #define EEXIST		17
+#define EXDEV		18
 #define ENODEV		19
 #define ENOTDIR		20
 #define EISDIR		21
@@ -129,6 +153,7 @@ struct k_meminfo {
 #define ERANGE		34
 #define ENAMETOOLONG	36
 #define ENOSYS		38
+#define ENOTEMPTY	39
 #define EALREADY	114
 
 /* The user address space: programs are linked at USER_LOAD_MIN or above;

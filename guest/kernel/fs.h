@@ -1,5 +1,5 @@
-/* guest/kernel/fs.h: the block cache (bcache.c, G:420), pupfs (pupfs.c,
- * G:430; pupfs_dir.c, G:440) and path names (path.c, G:445). Paths given
+/* guest/kernel/fs.h: pupfs (lib/pupfs.c, G:420, behind pup's lock in
+ * pupfs.c, G:430) and path names (path.c, G:445). Paths given
  * to fs_* are absolute and canonical (path_resolve); every fs_* call takes
  * the file system's lock itself. */
 #ifndef GUEST_KERNEL_FS_H
@@ -7,21 +7,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "guest/include/pup/pupfs.h"
+#include "lib/pupfs_format.h"
 #include "guest/include/pup/syscall.h"
-
-struct buf {
-	uint32_t block;
-	bool valid;
-	uint32_t refs;
-	uint32_t last_used;
-	uint8_t data[PUPFS_BLOCK_SIZE];
-};
-
-struct buf *bread(uint32_t block);		/* NULL on a disk error */
-struct buf *bget_zeroed(uint32_t block);	/* no read: to be overwritten */
-int32_t bwrite(struct buf *b);
-void brelse(struct buf *b);
 
 int32_t fs_mount(void);
 int32_t fs_lookup(const char *path, uint32_t *inum);

@@ -10,8 +10,8 @@
  * file bigger than pupfs allows, a disk too small, something that is
  * neither a file nor a directory. The format work is pupfs_image.c
  * (G:560); this file only walks the host's directories and writes the
- * result. It runs on the build machine, not in pup. Next: pup's own test
- * program, G:580. */
+ * result. It runs on the build machine, not in pup. Next: checking an image,
+ * pupfsck, G:575. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>

@@ -4,14 +4,14 @@
  * left for a boot sector, the superblock in block 1, an inode table from
  * block 2 with one inode for every eight blocks (at least 64, in whole
  * blocks of sixteen), then the bitmap, one bit per block of the disk (bit
- * b % 8 of byte b / 8, 1 = used, the order pup's kernel reads, G:430),
+ * b % 8 of byte b / 8, 1 = used, the order the kernels read, G:432),
  * then data. The root directory, inode 1, holds "." and "..", both itself.
  *
  * Building is append-only: a fresh image never frees anything, so blocks
  * are simply handed out in order, and a file's blocks end up contiguous.
  * Every limit of the format is checked where it bites, with a reason a
  * person can act on: a name longer than 28 bytes, a file bigger than
- * 268 KiB (twelve direct blocks and 256 indirect), a disk too small for
+ * pupfs allows (PUPFS_MAX_FILE_BYTES, just under 2 GiB), a disk too small for
  * what it is given, too many files for the inode table. Next: the
  * command-line tool around it, G:570. */
 #include <stdarg.h>
@@ -20,7 +20,7 @@
 #include "guest/tools/pupfs_image.h"
 
 #define DIRENT_SIZE	sizeof(struct pupfs_dirent)
-#define MAX_FILE_BYTES	(PUPFS_MAX_FILE_BLOCKS * PUPFS_BLOCK_SIZE)
+#define MAX_FILE_BYTES	PUPFS_MAX_FILE_BYTES
 
 static int fail(struct pupfs_image *img, const char *fmt, ...)
 {
@@ -75,20 +75,36 @@ static int alloc_inode(struct pupfs_image *img, uint16_t type, uint32_t *inum)
 	return fail(img, "out of inodes (%u)", img->sb.ninodes);
 }
 
-/*G:561 The block holding byte offset off of a file, made if missing. */
+/*G:561 The block holding byte offset off of a file, made if missing,
+ * with any indirect blocks on the way (the trees of G:434: each level's
+ * index is a base-256 digit of the block's place in its tree). */
+static uint32_t tree_span(uint32_t levels)
+{
+	uint32_t span = 1;
+
+	while (levels--)
+		span *= PUPFS_NINDIRECT;
+	return span;
+}
+
 static int file_block(struct pupfs_image *img, struct pupfs_inode *ino, uint32_t off,
 		      uint32_t *block)
 {
-	uint32_t n = off / PUPFS_BLOCK_SIZE, *slot;
+	uint32_t n = off / PUPFS_BLOCK_SIZE, levels = 1, *slot;
 
 	if (n >= PUPFS_MAX_FILE_BLOCKS)
 		return fail(img, "file bigger than %u bytes", MAX_FILE_BYTES);
 	if (n < PUPFS_NDIRECT) {
 		slot = &ino->direct[n];
 	} else {
-		if (!ino->indirect && alloc_block(img, &ino->indirect))
-			return -1;
-		slot = (uint32_t *)block_at(img, ino->indirect) + (n - PUPFS_NDIRECT);
+		for (n -= PUPFS_NDIRECT; n >= tree_span(levels); levels++)
+			n -= tree_span(levels);
+		slot = levels == 1 ? &ino->indirect : levels == 2 ? &ino->dindirect : &ino->tindirect;
+		for (; levels > 0; levels--) {
+			if (!*slot && alloc_block(img, slot))
+				return -1;
+			slot = (uint32_t *)block_at(img, *slot) + n / tree_span(levels - 1) % PUPFS_NINDIRECT;
+		}
 	}
 	if (!*slot && alloc_block(img, slot))
 		return -1;

@@ -5,7 +5,7 @@
 #define GUEST_TOOLS_PUPFS_IMAGE_H
 
 #include <stdint.h>
-#include "guest/include/pup/pupfs.h"
+#include "lib/pupfs_format.h"
 
 #define PUPFS_IMAGE_MIN_BLOCKS	64u
 

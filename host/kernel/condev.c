@@ -34,6 +34,7 @@
 #include "host/kernel/serial.h"
 #include "host/kernel/console.h"
 #include "host/kernel/usercopy.h"
+#include "host/kernel/timer.h"
 
 #define INPUT_SIZE	8192	/* a power of two: a long paste fits */
 #define EOF_KEY		0x04	/* Ctrl-D */
@@ -224,11 +225,20 @@ static void input_put(char c)
 }
 
 /* Input nobody reads piles up to INPUT_SIZE bytes; beyond that it is
- * lost, and the host says so once per burst rather than drop it quietly. */
+ * lost, and the host says how much rather than drop it quietly: at the
+ * first loss, then at most every REPORT_TICKS, so a long paste costs a few
+ * lines of output, not one per interrupt. What is lost since the last
+ * report is told with the next input that arrives after that. */
+#define REPORT_TICKS	(TIMER_HZ / 2)
+
 static void report_dropped(void)
 {
-	if (!dropped)
+	static uint64_t last_report;
+	uint64_t now = timer_ticks();
+
+	if (!dropped || (last_report && now - last_report < REPORT_TICKS))
 		return;
+	last_report = now;
 	kprintf("[console: input buffer full (%u bytes): %u typed bytes lost]\n", INPUT_SIZE,
 		dropped);
 	dropped = 0;

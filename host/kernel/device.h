@@ -5,7 +5,7 @@
  * addresses (ubuf, uarg): an operation moves bytes only with
  * copy_from_user/copy_to_user (host/kernel/usercopy.h), which check them.
  * Any operation may be NULL: read and write then fail with -EINVAL,
- * ioctl with -ENOTTY. release runs once, when the last descriptor that
+ * ioctl with -ENOTTY, truncate and fsync (files on /var) with -EINVAL. release runs once, when the last descriptor that
  * refers to the file is closed, which includes the exit of its process
  * (current is still that process, with its address space intact). */
 #ifndef HOST_DEVICE_H
@@ -21,6 +21,8 @@ struct device_ops {
 	int32_t (*read)(struct file *f, uint32_t ubuf, uint32_t len);
 	int32_t (*write)(struct file *f, uint32_t ubuf, uint32_t len);
 	int32_t (*ioctl)(struct file *f, uint32_t request, uint32_t uarg);
+	int32_t (*truncate)(struct file *f, uint32_t size);
+	int32_t (*fsync)(struct file *f);
 };
 
 struct file {

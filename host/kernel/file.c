@@ -97,8 +97,8 @@ int32_t file_read(struct file *f, uint32_t ubuf, uint32_t len)
 
 int32_t file_write(struct file *f, uint32_t ubuf, uint32_t len)
 {
-	if (f->type == K_TYPE_FILE)
-		return -EROFS;
+	if (f->type == K_TYPE_FILE && !f->ops->write)
+		return -EROFS;	/* a module file */
 	if (access_mode(f) == O_RDONLY)
 		return -EBADF;
 	if (!f->ops->write)
@@ -132,4 +132,19 @@ int32_t file_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	if (!f->ops->ioctl)
 		return -ENOTTY;
 	return f->ops->ioctl(f, request, uarg);
+}
+
+/* Only files on /var can be cut or synced; the module files are read-only. */
+int32_t file_truncate(struct file *f, uint32_t size)
+{
+	if (!f->ops->truncate)
+		return f->type == K_TYPE_FILE ? -EROFS : -EINVAL;
+	if (size > K_FILE_MAX)
+		return -EFBIG;
+	return f->ops->truncate(f, size);
+}
+
+int32_t file_fsync(struct file *f)
+{
+	return f->ops->fsync ? f->ops->fsync(f) : -EINVAL;
 }

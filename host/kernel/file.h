@@ -28,5 +28,7 @@ int32_t file_read(struct file *f, uint32_t ubuf, uint32_t len);
 int32_t file_write(struct file *f, uint32_t ubuf, uint32_t len);
 int32_t file_seek(struct file *f, int32_t offset, uint32_t whence);
 int32_t file_ioctl(struct file *f, uint32_t request, uint32_t uarg);
+int32_t file_truncate(struct file *f, uint32_t size);
+int32_t file_fsync(struct file *f);
 
 #endif

@@ -6,7 +6,9 @@
  * Directories are implied by the names: /bin exists because /bin/hello
  * does, and listing it finds each distinct next component. The devices
  * registered with device_register appear under /dev, which always
- * exists. Files can be read and sought; nothing can be written (-EROFS).
+ * exists. Module files can be read and sought; nothing can be written
+ * (-EROFS). /var, when the host has a disk, is the writable exception:
+ * every path at or below it goes to host/kernel/var.c (U:810).
  *
  * Every call starts by resolving its path: made canonical (one slash
  * between components, none at the end), then classified as a device, a
@@ -17,6 +19,7 @@
 #include "host/kernel/layout.h"
 #include "host/kernel/console.h"
 #include "host/kernel/usercopy.h"
+#include "host/kernel/var.h"
 
 #define DEV_PREFIX "/dev/"
 
@@ -28,6 +31,7 @@ struct lookup {
 	const struct device_ops *dev;
 	const struct boot_module *mod;
 	bool dir;
+	bool var;			/* at or below /var: var.c's */
 };
 
 void fs_init(const struct boot_info *bi)
@@ -115,20 +119,25 @@ static void resolve_module(struct lookup *lk)
 
 static int32_t resolve(const char *path, struct lookup *lk)
 {
-	int32_t err = canonical(path, lk->path);
+	int32_t err;
 
+	lk->path[0] = '\0';
+	err = canonical(path, lk->path);
 	lk->dev = NULL;
 	lk->mod = NULL;
 	lk->dir = false;
+	lk->var = false;
 	if (err)
 		return err;
-	if (starts_with(lk->path, DEV_PREFIX))
+	if (var_mounted() && var_path(lk->path))
+		lk->var = true;
+	else if (starts_with(lk->path, DEV_PREFIX))
 		lk->dev = device_find(lk->path + strlen(DEV_PREFIX));
 	else if (strcmp(lk->path, "/") == 0 || strcmp(lk->path, "/dev") == 0)
 		lk->dir = true;
 	else
 		resolve_module(lk);
-	return lk->dev || lk->mod || lk->dir ? 0 : -ENOENT;
+	return lk->dev || lk->mod || lk->dir || lk->var ? 0 : -ENOENT;
 }
 
 int32_t fs_stat(const char *path, struct k_stat *st)
@@ -138,6 +147,8 @@ int32_t fs_stat(const char *path, struct k_stat *st)
 
 	if (err)
 		return err;
+	if (lk.var)
+		return var_stat(lk.path, st);
 	st->type = lk.dev ? K_TYPE_DEVICE : lk.mod ? K_TYPE_FILE : K_TYPE_DIR;
 	st->size = lk.mod ? lk.mod->end - lk.mod->start : 0;
 	return 0;
@@ -181,7 +192,21 @@ static int32_t module_entry(const char *dir, uint32_t index, struct k_dirent *d)
 	return -ENOENT;
 }
 
-/* Entry index of a directory: for "/", "dev" comes first. */
+/* Entry index of a directory: for "/", "dev" comes first, then "var"
+ * when it is mounted. */
+static int32_t root_entry(uint32_t index, struct k_dirent *d)
+{
+	if (index == 0) {
+		fill_dirent(d, K_TYPE_DIR, 0, "dev");
+		return 0;
+	}
+	if (var_mounted() && index == 1) {
+		fill_dirent(d, K_TYPE_DIR, 0, "var");
+		return 0;
+	}
+	return module_entry("/", index - 1 - var_mounted(), d);
+}
+
 int32_t fs_readdir(const char *path, uint32_t index, struct k_dirent *d)
 {
 	struct lookup lk;
@@ -189,6 +214,8 @@ int32_t fs_readdir(const char *path, uint32_t index, struct k_dirent *d)
 
 	if (err)
 		return err;
+	if (lk.var)
+		return var_readdir(lk.path, index, d);
 	if (!lk.dir)
 		return -ENOTDIR;
 	if (strcmp(lk.path, "/dev") == 0) {
@@ -197,11 +224,9 @@ int32_t fs_readdir(const char *path, uint32_t index, struct k_dirent *d)
 		fill_dirent(d, K_TYPE_DEVICE, 0, device_name(index));
 		return 0;
 	}
-	if (strcmp(lk.path, "/") == 0 && index == 0) {
-		fill_dirent(d, K_TYPE_DIR, 0, "dev");
-		return 0;
-	}
-	return module_entry(lk.path, index - (strcmp(lk.path, "/") == 0), d);
+	if (strcmp(lk.path, "/") == 0)
+		return root_entry(index, d);
+	return module_entry(lk.path, index, d);
 }
 
 static int32_t module_read(struct file *f, uint32_t ubuf, uint32_t len)
@@ -246,8 +271,12 @@ int32_t fs_open(const char *path, uint32_t flags, struct file *f)
 	struct lookup lk;
 	int32_t err = resolve(path, &lk);
 
+	if (err == -ENOENT && (flags & O_CREAT) && lk.path[0] && !var_path(lk.path))
+		return -EROFS;
 	if (err)
 		return err;
+	if (lk.var)
+		return var_open(lk.path, flags, f);
 	if (lk.dir)
 		return -EISDIR;
 	f->flags = flags;
@@ -266,4 +295,66 @@ int32_t fs_file_bytes(const char *path, const uint8_t **data, uint32_t *size)
 	*data = phys_to_virt(lk.mod->start);
 	*size = lk.mod->end - lk.mod->start;
 	return 0;
+}
+
+/*U:245 Changing names: only /var can. Elsewhere a name that exists is on
+ * the read-only module file system (-EROFS); one that does not, -ENOENT
+ * (or -EROFS for a new name: nothing can be made there). */
+static int32_t writable(const char *path, struct lookup *lk, bool new_name)
+{
+	int32_t err = resolve(path, lk);
+
+	if (lk->var)
+		return 0;
+	if (err == -ENOENT && new_name && lk->path[0])
+		return -EROFS;
+	return err ? err : -EROFS;
+}
+
+int32_t fs_unlink(const char *path)
+{
+	struct lookup lk;
+	int32_t err = writable(path, &lk, false);
+
+	return err ? err : var_unlink(lk.path);
+}
+
+int32_t fs_mkdir(const char *path)
+{
+	struct lookup lk;
+	int32_t err = writable(path, &lk, true);
+
+	return err ? err : var_mkdir(lk.path);
+}
+
+int32_t fs_rmdir(const char *path)
+{
+	struct lookup lk;
+	int32_t err = writable(path, &lk, false);
+
+	return err ? err : var_rmdir(lk.path);
+}
+
+int32_t fs_rename(const char *from, const char *to)
+{
+	struct lookup a, b;
+	int32_t err = writable(from, &a, false);
+
+	if (err)
+		return err;
+	if ((err = writable(to, &b, true)))
+		return err == -EROFS ? -EXDEV : err;
+	return var_rename(a.path, b.path);
+}
+
+int32_t fs_statfs(const char *path, struct k_statfs *st)
+{
+	struct lookup lk;
+	int32_t err = resolve(path, &lk);
+
+	if (err)
+		return err;
+	if (!lk.var)
+		return -ENOSYS;
+	return var_statfs(st);
 }

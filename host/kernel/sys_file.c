@@ -3,7 +3,9 @@
  * Paths are copied in whole (at most K_PATH_MAX bytes, or -ENAMETOOLONG)
  * before they are looked at. A read or write checks the entire user
  * buffer before the first byte moves, so a buffer that runs into a hole
- * fails with -EFAULT instead of half succeeding. Next: how a program is
+ * fails with -EFAULT instead of half succeeding. The calls that change
+ * names (unlink, mkdir, rmdir, rename) and a file's length (truncate)
+ * succeed only on /var (host/kernel/var.c, U:810); fsck checks it. Next: how a program is
  * started at boot and the run reported, host/kernel/userland.c (U:450). */
 #include "arch/x86/syscall.h"
 #include "host/kernel/syscall.h"
@@ -11,6 +13,7 @@
 #include "host/kernel/file.h"
 #include "host/kernel/fs.h"
 #include "host/kernel/usercopy.h"
+#include "host/kernel/var.h"
 
 static int32_t copy_path(char *path, uint32_t upath)
 {
@@ -50,7 +53,9 @@ int32_t sys_read(void)
 
 static bool valid_open_flags(uint32_t flags)
 {
-	return !(flags & ~(O_ACCMODE | O_NONBLOCK)) && (flags & O_ACCMODE) != O_ACCMODE;
+	uint32_t known = O_ACCMODE | O_NONBLOCK | O_CREAT | O_TRUNC | O_APPEND | O_LOCK;
+
+	return !(flags & ~known) && (flags & O_ACCMODE) != O_ACCMODE;
 }
 
 int32_t sys_open(void)
@@ -141,4 +146,73 @@ int32_t sys_ioctl(void)
 	if (!f)
 		return -EBADF;
 	return file_ioctl(f, syscall_arg(1), syscall_arg(2));
+}
+
+/*U:425 The calls of /var. */
+int32_t sys_truncate(void)
+{
+	struct file *f = arg_file(0);
+
+	return f ? file_truncate(f, syscall_arg(1)) : -EBADF;
+}
+
+int32_t sys_fsync(void)
+{
+	struct file *f = arg_file(0);
+
+	return f ? file_fsync(f) : -EBADF;
+}
+
+static int32_t path_call(int32_t (*call)(const char *path))
+{
+	char path[K_PATH_MAX];
+	int32_t err = copy_path(path, syscall_arg(0));
+
+	return err ? err : call(path);
+}
+
+int32_t sys_unlink(void)
+{
+	return path_call(fs_unlink);
+}
+
+int32_t sys_mkdir(void)
+{
+	return path_call(fs_mkdir);
+}
+
+int32_t sys_rmdir(void)
+{
+	return path_call(fs_rmdir);
+}
+
+int32_t sys_rename(void)
+{
+	char from[K_PATH_MAX], to[K_PATH_MAX];
+	int32_t err;
+
+	if ((err = copy_path(from, syscall_arg(0))) || (err = copy_path(to, syscall_arg(1))))
+		return err;
+	return fs_rename(from, to);
+}
+
+int32_t sys_statfs(void)
+{
+	uint32_t ust = syscall_arg(1);
+	char path[K_PATH_MAX];
+	struct k_statfs st;
+	int32_t err;
+
+	if ((err = copy_path(path, syscall_arg(0))))
+		return err;
+	if (user_check(ust, sizeof(st), true))
+		return -EFAULT;
+	if ((err = fs_statfs(path, &st)))
+		return err;
+	return copy_to_user(ust, &st, sizeof(st));
+}
+
+int32_t sys_fsck(void)
+{
+	return var_check(syscall_arg(0) != 0);
 }

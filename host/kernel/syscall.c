@@ -36,6 +36,10 @@ static const syscall_fn syscalls[NR_SYSCALLS] = {
 	[SYS_IOCTL] = sys_ioctl,	[SYS_GETPID] = sys_getpid,
 	[SYS_KILL] = sys_kill,		[SYS_PS] = sys_ps,
 	[SYS_MEMINFO] = sys_meminfo,
+	[SYS_TRUNCATE] = sys_truncate,	[SYS_FSYNC] = sys_fsync,
+	[SYS_UNLINK] = sys_unlink,	[SYS_MKDIR] = sys_mkdir,
+	[SYS_RMDIR] = sys_rmdir,	[SYS_RENAME] = sys_rename,
+	[SYS_STATFS] = sys_statfs,	[SYS_FSCK] = sys_fsck,
 };
 
 uint32_t syscall_arg(unsigned n)

@@ -33,5 +33,13 @@ int32_t sys_stat(void);
 int32_t sys_fstat(void);
 int32_t sys_readdir(void);
 int32_t sys_ioctl(void);
+int32_t sys_truncate(void);
+int32_t sys_fsync(void);
+int32_t sys_unlink(void);
+int32_t sys_mkdir(void);
+int32_t sys_rmdir(void);
+int32_t sys_rename(void);
+int32_t sys_statfs(void);
+int32_t sys_fsck(void);
 
 #endif

@@ -15,6 +15,7 @@
  * tests/unit/test_elf.c (U:460). */
 #include "lib/string.h"
 #include "host/kernel/userland.h"
+#include "host/kernel/var.h"
 #include "host/kernel/device.h"
 #include "host/kernel/condev.h"
 #include "host/kernel/fs.h"
@@ -39,6 +40,7 @@ void userland_init(const struct boot_info *bi)
 	device_init();
 	console_dev_init();
 	fs_init(bi);
+	var_init();
 	sched_init();
 }
 

@@ -12,10 +12,11 @@
 # lines or exact numbers: a half-broken host prints fragments of these
 # lines too, and must not pass.
 import re
+import shutil
 
 import pytest
 
-from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS
+from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS, ROOT
 
 BANNER = re.compile(r"kennel \d+\.\d+\.\d+: an lguest-style paravirtual hypervisor for 32-bit x86")
 MEMORY = re.compile(r"memory: (\d+) KiB usable in (\d+) ranges; (\d+) KiB free after the kernel "
@@ -203,10 +204,14 @@ def test_console_echo(qemu):
     assert status == EXIT_SUCCESS, machine.tail()
 
 
-def test_grub_iso_boots_pup(qemu):
+def test_grub_iso_boots_pup(qemu, tmp_path):
     """make run's path: GRUB's default entry starts a Launcher with pup and
-    its disk; the shell's prompt shows, a command runs, poweroff ends it."""
-    machine = qemu(cdrom="build/kennel.iso")
+    its disk, /var/pup.img on the host's disk (a copy of the one the build
+    made); the shell's prompt shows, a command runs, poweroff ends it."""
+    disk = tmp_path / "host-disk.img"
+    shutil.copyfile(ROOT / "build" / "host-disk.img", disk)
+    machine = qemu(cdrom="build/kennel.iso",
+                   extra=["-drive", "file=%s,format=raw,if=ide" % disk])
     machine.expect_exact("[pup] pup:/$ ", timeout=60)
     machine.sendline("echo woof woof")
     machine.expect_exact("[pup] woof woof")
@@ -219,7 +224,7 @@ def test_grub_iso_boots_pup(qemu):
     assert BANNER.fullmatch(lines[kennel[0]]), lines[kennel[0]]
     loader = lines[kennel[0] + 1]
     assert re.fullmatch(r"boot: loader 'GRUB 2\.\d+[^']*', command line "
-                        r"'run=/bin/launcher,--mem,32M,--disk,/guests/disk.img,/guests/pup.elf'",
+                        r"'run=/bin/launcher,--mem,32M,--disk,/var/pup.img,/guests/pup.elf'",
                         loader), loader
     assert only_line(machine, "timer: ") == "timer: 20 ticks at 100 Hz"
     assert "launcher: guest pup powered off: poweroff" in lines

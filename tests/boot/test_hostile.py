@@ -6,7 +6,7 @@
 # "launcher: guest CASE killed: REASON", REASON as below, after the guest's
 # "about to" line and before the bystander's SUCCESS; the guest must print
 # no result; and the boot must end with every frame back. The regs-page
-# probe runs under user/bin/hog (T:740), on a 64 MiB machine, so that the
+# probe runs under user/bin/hog (T:745), on a 64 MiB machine, so that the
 # frames the host hands the guest are full of old data unless it clears
 # them.
 #

@@ -56,11 +56,11 @@ def require(*paths):
 
 
 def launcher_run(name=None, mem="32M"):
-    """A run= value: the Launcher, pup's disk, pup."""
+    """A run= value: the Launcher, a copy of pup's disk in its memory, pup."""
     words = ["/bin/launcher", "--mem", mem]
     if name:
         words += ["--name", name]
-    return ",".join(words + ["--disk", "/guests/disk.img", "/guests/pup.elf"])
+    return ",".join(words + ["--snapshot-disk", "/guests/disk.img", "/guests/pup.elf"])
 
 
 KENNEL_MODULES = ["%s /bin/launcher" % LAUNCHER, "%s /guests/pup.elf" % PUP,

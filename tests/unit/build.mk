@@ -18,3 +18,12 @@ $(foreach t,$(FOUNDATION_UNIT_TESTS),$(BUILD)/tests/unit/$(t)): \
 	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
 $(foreach t,$(FOUNDATION_UNIT_TESTS),$(eval $(BUILD)/tests/unit/$(t): $(UNIT_SRCS_$(t)) \
 	$(wildcard lib/*.h host/*.h arch/x86/*.h) tests/unit/build.mk))
+
+#T:705 The file-system core's test links the core (lib/pupfs*.c) with
+# mkpupfs's format code, which makes its disks, under the same sanitizers.
+UNIT_TESTS += test_pupfs
+UNIT_SRCS_test_pupfs := lib/pupfs.c lib/pupfs_dir.c lib/pupfs_check.c lib/format.c \
+	lib/string.c guest/tools/pupfs_image.c
+$(BUILD)/tests/unit/test_pupfs: CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_pupfs: $(UNIT_SRCS_test_pupfs) $(wildcard lib/*.h guest/tools/*.h arch/x86/*.h) \
+	tests/unit/build.mk

@@ -187,6 +187,47 @@ static void test_write_then_read_back(void **state)
 		assert_int_equal(mem.base[DATA_GPA + i], (uint8_t)(i * 3));
 }
 
+/* A disk on a file (launcher --disk): the same requests through io, and a
+ * failed read or write of the file is the guest's IOERR. */
+static uint64_t io_fail_at = UINT64_MAX;
+
+static int file_io(void *ctx, uint64_t offset, void *buf, uint32_t len, int write)
+{
+	(void)ctx;
+	if (offset <= io_fail_at && io_fail_at < offset + len)
+		return -1;
+	if (write)
+		memcpy(disk_bytes + offset, buf, len);
+	else
+		memcpy(buf, disk_bytes + offset, len);
+	return 0;
+}
+
+static void test_disk_on_a_file(void **state)
+{
+	struct blk_disk file = { .sectors = SECTORS, .io = file_io };
+
+	(void)state;
+	build(KN_BLK_T_IN, 3, KN_SECTOR_SIZE);
+	assert_int_equal(blk_serve(&file, &chain, &written, why, sizeof(why)), 0);
+	assert_int_equal(status(), KN_BLK_S_OK);
+	assert_int_equal(written, KN_SECTOR_SIZE + 1);
+	assert_guest_holds_disk(DATA_GPA, 3 * KN_SECTOR_SIZE, KN_SECTOR_SIZE);
+	chain.count = 0;
+	memset(mem.base + DATA_GPA, 0x77, KN_SECTOR_SIZE);
+	build(KN_BLK_T_OUT, 6, KN_SECTOR_SIZE);
+	assert_int_equal(blk_serve(&file, &chain, &written, why, sizeof(why)), 0);
+	assert_int_equal(status(), KN_BLK_S_OK);
+	assert_int_equal(disk_bytes[6 * KN_SECTOR_SIZE + 100], 0x77);
+	chain.count = 0;
+	io_fail_at = 5 * KN_SECTOR_SIZE + 7;
+	build(KN_BLK_T_IN, 5, KN_SECTOR_SIZE);
+	assert_int_equal(blk_serve(&file, &chain, &written, why, sizeof(why)), 0);
+	io_fail_at = UINT64_MAX;
+	assert_int_equal(status(), KN_BLK_S_IOERR);
+	assert_int_equal(written, 1);
+}
+
 static void test_no_data_is_fine(void **state)
 {
 	(void)state;
@@ -416,6 +457,7 @@ int main(void)
 		T(test_read_into_several_buffers),
 		T(test_write_changes_only_its_sectors),
 		T(test_write_then_read_back),
+		T(test_disk_on_a_file),
 		T(test_no_data_is_fine),
 		T(test_header_longer_than_needed),
 		T(test_request_through_a_ring),

@@ -164,6 +164,28 @@ static void test_disk(void **state)
 	assert_string_equal(opts.cmdline, "--disk d.img");
 }
 
+/* --disk serves the file; ",ro" or --snapshot-disk a copy in memory. */
+static void test_disk_kinds(void **state)
+{
+	char *plain[] = { "launcher", "--disk", "/var/pup.img", "g.elf" };
+	char *ro[] = { "launcher", "--disk", "/guests/disk.img,ro", "g.elf" };
+	char *snap[] = { "launcher", "--snapshot-disk", "/guests/disk.img", "g.elf" };
+	char *bare[] = { "launcher", "--disk", ",ro", "g.elf" };
+
+	(void)state;
+	assert_int_equal(parse(ARGC(plain), plain), 0);
+	assert_ptr_equal(opts.disk_path, plain[2]);
+	assert_false(opts.disk_snapshot);
+	assert_int_equal(parse(ARGC(ro), ro), 0);
+	assert_string_equal(opts.disk_path, "/guests/disk.img");
+	assert_true(opts.disk_snapshot);
+	assert_int_equal(parse(ARGC(snap), snap), 0);
+	assert_ptr_equal(opts.disk_path, snap[2]);
+	assert_true(opts.disk_snapshot);
+	assert_int_equal(parse(ARGC(bare), bare), -1);
+	assert_string_equal(why, "--disk ,ro: not an image path");
+}
+
 static void test_later_option_wins(void **state)
 {
 	char *argv[] = { "launcher", "--mem", "2M", "--mem", "8M", "--name", "a",
@@ -341,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_option),
 		cmocka_unit_test(test_disk),
+		cmocka_unit_test(test_disk_kinds),
 		cmocka_unit_test(test_later_option_wins),
 		cmocka_unit_test(test_bad_mem_refuses_the_line),
 		cmocka_unit_test(test_missing_values),

@@ -1,4 +1,4 @@
-/*T:740 user/bin/hog.c: leaves the host's free memory full of old data.
+/*T:745 user/bin/hog.c: leaves the host's free memory full of old data.
  *
  *   hog PROG [ARGS...]
  *

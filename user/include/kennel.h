@@ -33,6 +33,15 @@ int ioctl(int fd, uint32_t request, void *arg);
 int kill(int pid);
 int ps(int index, struct k_procinfo *info);
 int meminfo(struct k_meminfo *info);
+/* Files on /var, the host's disk (everywhere else is read-only). */
+int ftruncate(int fd, uint32_t size);
+int fsync(int fd);
+int unlink(const char *path);
+int mkdir(const char *path);
+int rmdir(const char *path);
+int rename(const char *from, const char *to);
+int statfs(const char *path, struct k_statfs *st);
+int fsck(int repair);			/* problems found in /var */
 long kennel_syscall(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3,
 		    uint32_t a4, uint32_t a5);
 

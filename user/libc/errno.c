@@ -23,6 +23,7 @@ static const char *const messages[] = {
 	[EFAULT] = "Bad address",
 	[EBUSY] = "Device or resource busy",
 	[EEXIST] = "File exists",
+	[EXDEV] = "Invalid cross-device link",
 	[ENODEV] = "No such device",
 	[ENOTDIR] = "Not a directory",
 	[EISDIR] = "Is a directory",
@@ -36,6 +37,7 @@ static const char *const messages[] = {
 	[ERANGE] = "Numerical result out of range",
 	[ENAMETOOLONG] = "File name too long",
 	[ENOSYS] = "Function not implemented",
+	[ENOTEMPTY] = "Directory not empty",
 	[EALREADY] = "Operation already in progress",
 };
 

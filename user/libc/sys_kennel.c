@@ -75,6 +75,46 @@ int readdir(const char *dir, int index, struct k_dirent *ent)
 	return call3(SYS_READDIR, U(dir), U(index), U(ent));
 }
 
+int ftruncate(int fd, uint32_t size)
+{
+	return call3(SYS_TRUNCATE, U(fd), size, 0);
+}
+
+int fsync(int fd)
+{
+	return call3(SYS_FSYNC, U(fd), 0, 0);
+}
+
+int unlink(const char *path)
+{
+	return call3(SYS_UNLINK, U(path), 0, 0);
+}
+
+int mkdir(const char *path)
+{
+	return call3(SYS_MKDIR, U(path), 0, 0);
+}
+
+int rmdir(const char *path)
+{
+	return call3(SYS_RMDIR, U(path), 0, 0);
+}
+
+int rename(const char *from, const char *to)
+{
+	return call3(SYS_RENAME, U(from), U(to), 0);
+}
+
+int statfs(const char *path, struct k_statfs *st)
+{
+	return call3(SYS_STATFS, U(path), U(st), 0);
+}
+
+int fsck(int repair)
+{
+	return call3(SYS_FSCK, U(repair), 0, 0);
+}
+
 void *mmap(size_t len)
 {
 	long r = trap(SYS_MMAP, U(len), 0, 0, 0, 0);

@@ -26,9 +26,13 @@
 #include <stdint.h>
 #include "guest/include/pup/syscall.h"
 
-#define O_CREAT		PUP_O_CREAT
-#define O_TRUNC		PUP_O_TRUNC
-#define O_APPEND	PUP_O_APPEND
+/* Spelled as the host's ABI spells them (arch/x86/syscall.h), so that a
+ * program seeing both headers sees one definition. */
+#define O_CREAT		0x040
+#define O_TRUNC		0x200
+#define O_APPEND	0x400
+_Static_assert(O_CREAT == PUP_O_CREAT && O_TRUNC == PUP_O_TRUNC && O_APPEND == PUP_O_APPEND,
+	       "pup's open flags are the host's");
 
 #define SBRK_FAILED	((void *)-1)
 
