@@ -144,9 +144,12 @@ def boot_times(runs):
 
 #T:837 The host's disk (/var, host/kernel/ata.c and lib/pupfs*.c): bigfile
 # writes DISK_MIB MiB and reads them back on a fresh host disk, and says
-# how long each took on the host's clock, which under -icount counts
-# instructions (1 ms is 10^6 of them, in every ring). So both figures are
-# instructions too: per KiB moved, and MiB per (virtual) second.
+# how long each took on the host's clock. This run is the one without
+# -icount: while the host waits for the disk's interrupt the CPU halts, and
+# under -icount QEMU warps the clock across the halt, so time there counts
+# neither instructions nor anything real. Without it the figure is TCG wall
+# time, which misprices instructions: read it as a rough scale, not as a
+# target.
 DISK_MIB = 16
 
 
@@ -156,7 +159,7 @@ def disk_throughput():
         empty.mkdir()
         subprocess.run([str(BUILD / "guest" / "mkpupfs"), str(disk), str(DISK_MIB * 2048),
                         str(empty)], check=True, capture_output=True)
-        args = ICOUNT + ["-kernel", "build/kennel.elf", "-append",
+        args = ["-kernel", "build/kennel.elf", "-append",
                          "run=/bin/bigfile,both,/var/big,%d" % DISK_MIB, "-initrd",
                          "build/user/bin/bigfile /bin/bigfile",
                          "-drive", "file=%s,format=raw,if=ide" % disk]
@@ -166,12 +169,11 @@ def disk_throughput():
                             done.stdout, re.M))
     if done.returncode != 33 or len(found) != 2:
         sys.exit("bench: the disk run failed (QEMU %d):\n%s" % (done.returncode, done.stdout[-2000:]))
-    rows = ["", "| host disk, %d MiB file (bigfile) | ms (= 10^6 instructions) | MiB/s | "
-            "instructions per KiB |" % DISK_MIB, "|---|---:|---:|---:|"]
+    rows = ["", "| host disk, %d MiB file (bigfile), TCG wall time | ms | MiB/s |" % DISK_MIB,
+            "|---|---:|---:|"]
     for what, label in (("wrote", "write + fsync"), ("checked", "read + compare")):
         ms = int(found[what])
-        rows.append("| %s | %d | %.1f | %.0f |" % (label, ms, DISK_MIB * 1000.0 / ms,
-                                                    ms * 1e6 / (DISK_MIB * 1024)))
+        rows.append("| %s | %d | %.1f |" % (label, ms, DISK_MIB * 1000.0 / ms))
     return "\n".join(rows)
 
 
