@@ -29,6 +29,7 @@ struct bad_case {
 	void (*run)(void);
 	bool before_init;
 };
+_Static_assert(offsetof(struct bad_case, name) == 0, "CMDLINE_CASE finds cases by name");
 
 static char case_name[32];
 
@@ -289,11 +290,7 @@ static const struct bad_case cases[] = {
 
 static const struct bad_case *chosen_case(void)
 {
-	cmdline_word(0, case_name, sizeof(case_name));
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (!strcmp(cases[i].name, case_name))
-			return &cases[i];
-	return NULL;
+	return CMDLINE_CASE(cases, case_name);
 }
 
 void test_before_init(void)

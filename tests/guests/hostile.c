@@ -28,6 +28,7 @@ struct hostile_case {
 	void (*run)(void);
 	bool kill;		/* the host must kill the guest for it */
 };
+_Static_assert(offsetof(struct hostile_case, name) == 0, "CMDLINE_CASE finds cases by name");
 
 static char case_name[32];
 
@@ -215,11 +216,7 @@ static const struct hostile_case cases[] = {
 
 static const struct hostile_case *chosen_case(void)
 {
-	cmdline_word(0, case_name, sizeof(case_name));
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (!strcmp(cases[i].name, case_name))
-			return &cases[i];
-	return NULL;
+	return CMDLINE_CASE(cases, case_name);
 }
 
 /* stack_unpinnable needs a direct trap, which is named before KH_INIT. */

@@ -29,6 +29,7 @@ struct bad_case {
 	void (*run)(void);
 	bool needs_space;
 };
+_Static_assert(offsetof(struct bad_case, name) == 0, "CMDLINE_CASE finds cases by name");
 
 static uint32_t space;
 
@@ -193,19 +194,10 @@ static const struct bad_case cases[] = {
 	  kernel_address_later, true },
 };
 
-static const struct bad_case *chosen_case(char *name, size_t size)
-{
-	cmdline_word(0, name, size);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (!strcmp(cases[i].name, name))
-			return &cases[i];
-	return NULL;
-}
-
 void test_main(void)
 {
 	char name[32];
-	const struct bad_case *c = chosen_case(name, sizeof(name));
+	const struct bad_case *c = CMDLINE_CASE(cases, name);
 
 	if (!c)
 		test_error("no such case '%s'", name);

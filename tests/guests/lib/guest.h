@@ -89,6 +89,14 @@ extern volatile struct kennel_data kennel_data;		/* the shared page */
 uint32_t memory_limit(void);
 /* Word n (from 0) of the command line, copied into buf; false if none. */
 bool cmdline_word(unsigned n, char *buf, size_t size);
+/* The entry of a table of cases whose name is word 0 of the command line
+ * (each entry is a struct whose first member is its const char *name), or
+ * NULL; the word goes to name. CMDLINE_CASE(table, name) for an array. */
+const void *cmdline_case(const void *table, size_t count, size_t size, char *name,
+			 size_t name_size);
+#define CMDLINE_CASE(table, name) \
+	cmdline_case((table), sizeof(table) / sizeof((table)[0]), sizeof((table)[0]), \
+		     (name), sizeof(name))
 /* Word n as a decimal number, or fallback if there is none. */
 uint32_t cmdline_number(unsigned n, uint32_t fallback);
 /* The first byte after the guest image (the linker's _end). */

@@ -48,6 +48,19 @@ uint32_t trap_stack_top(void)
 	return (uint32_t)(uintptr_t)(trap_stack + sizeof(trap_stack));
 }
 
+const void *cmdline_case(const void *table, size_t count, size_t size, char *name,
+			 size_t name_size)
+{
+	cmdline_word(0, name, name_size);
+	for (size_t i = 0; i < count; i++) {
+		const void *entry = (const char *)table + i * size;
+
+		if (!strcmp(*(const char *const *)entry, name))
+			return entry;
+	}
+	return NULL;
+}
+
 bool cmdline_word(unsigned n, char *buf, size_t size)
 {
 	const char *s = boot_info.cmdline;
