@@ -39,6 +39,10 @@ static int read_command_line(int argc, char **argv, struct launch_options *o)
 {
 	char why[192];
 
+	if (options_want_help(argc, argv)) {
+		fputs(LAUNCHER_HELP, stdout);
+		exit(LAUNCHER_EXIT_POWEROFF);
+	}
 	if (options_parse(argc, argv, o, why, sizeof(why)) == 0)
 		return 0;
 	fprintf(stderr, "launcher: %s\n%s\n", why, LAUNCHER_USAGE);

@@ -180,3 +180,8 @@ int options_parse(int argc, char **argv, struct launch_options *o, char *why, si
 		return -1;
 	return join_words(argc - i - 1, argv + i + 1, o->cmdline, why, whylen);
 }
+
+bool options_want_help(int argc, char **argv)
+{
+	return argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+}

@@ -19,7 +19,8 @@
  * with commas: run=/bin/launcher,--mem,4M,/guests/x.elf,arg.)
  *
  * Anything wrong is refused with a reason that names the option, and the
- * Launcher prints the reason and the usage line and exits 1. Next:
+ * Launcher prints the reason and the usage line and exits 1. --help (or
+ * -h) alone prints every option and exits 0. Next:
  * launcher/options.c. */
 #ifndef LAUNCHER_OPTIONS_H
 #define LAUNCHER_OPTIONS_H
@@ -41,6 +42,28 @@
 	"  --disk IMAGE: a disk for the guest, its writes going to IMAGE (on /var)\n" \
 	"  --snapshot-disk IMAGE, --disk IMAGE,ro: a copy of IMAGE in memory; writes are lost " \
 	"when the guest stops"
+
+/* launcher --help (or -h, alone): every option, on standard output. */
+#define LAUNCHER_HELP \
+	"usage: launcher [OPTION...] GUEST.elf [guest arguments...]\n" \
+	"Runs the guest kernel GUEST.elf under kennel; the words after it are the guest's " \
+	"command line.\n" \
+	"  --mem SIZE              the guest's RAM: bytes, or a number and K or M; 1M to 256M, " \
+	"a multiple of 4K (default 16M)\n" \
+	"  --name NAME             the label of the guest's lines and its name in the monitor " \
+	"(default: GUEST without .elf)\n" \
+	"  --disk IMAGE            a block device served from the file IMAGE (on /var); its " \
+	"writes go to the file, one guest at a time\n" \
+	"  --disk IMAGE,ro\n" \
+	"  --snapshot-disk IMAGE   a copy of IMAGE in memory: writes are lost when the guest " \
+	"stops\n" \
+	"  --stats                 print the host's counters for the guest when it stops\n" \
+	"  --help, -h              this text\n" \
+	"Exit status: 0 powered off, 1 bad command line, image or device, 2 crashed, 3 killed " \
+	"by the host.\n"
+
+/* The command line asks for the help text and nothing else. */
+bool options_want_help(int argc, char **argv);
 
 struct launch_options {
 	uint32_t mem_bytes;

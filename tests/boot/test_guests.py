@@ -375,3 +375,15 @@ def test_spinning_guest_does_not_starve_others(qemu):
     assert_exits(machine, [("/bin/reaper", 0), ("/bin/launcher", LAUNCHER_POWEROFF)])
     assert_frames_balanced(machine)
     assert status == EXIT_SUCCESS
+
+
+def test_launcher_help_lists_every_option(qemu):
+    machine, status = boot(qemu, ["/bin/launcher,--help"])
+    out = machine.output
+    assert "usage: launcher [OPTION...] GUEST.elf [guest arguments...]" in out, machine.tail()
+    for option in ("--mem SIZE", "--name NAME", "--disk IMAGE ", "--disk IMAGE,ro",
+                   "--snapshot-disk IMAGE", "--stats", "--help, -h"):
+        assert re.search(r"^  %s" % re.escape(option), out, re.M), (option, machine.tail())
+    assert "kennel: /bin/launcher exited with status 0" in out, machine.tail()
+    assert status == EXIT_SUCCESS, machine.tail()
+

@@ -341,6 +341,21 @@ static void test_empty_words(void **state)
 	assert_string_equal(opts.cmdline, " a ");
 }
 
+static void test_help_alone_is_help(void **state)
+{
+	char *help[] = { "launcher", "--help" };
+	char *h[] = { "launcher", "-h" };
+	char *more[] = { "launcher", "--help", "/guests/x.elf" };
+	char *file[] = { "launcher", "/guests/--help" };
+
+	(void)state;
+	assert_true(options_want_help(2, help));
+	assert_true(options_want_help(2, h));
+	assert_false(options_want_help(3, more));
+	assert_false(options_want_help(2, file));
+	assert_false(options_want_help(1, help));
+}
+
 static void test_small_reason_buffer(void **state)
 {
 	char small[8];
@@ -375,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_cmdline_limit),
 		cmocka_unit_test(test_empty_words),
+		cmocka_unit_test(test_help_alone_is_help),
 		cmocka_unit_test(test_small_reason_buffer),
 	};
 
