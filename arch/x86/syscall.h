@@ -118,6 +118,7 @@ struct k_procinfo {
 struct k_meminfo {
 	uint32_t total_frames, free_frames;
 	uint32_t heap_bytes;
+	uint64_t idle_tsc;	/* TSC ticks the host has spent halted, with nothing to run */
 };
 
 /* Exit statuses the host gives a process it had to kill. */

@@ -99,6 +99,24 @@ static void run(struct process *p)
  * (host/kernel/entry.asm), which irets into ring 3 from the frame
  * sched_new_context prepared. Next: the scheduler's loop, then sleeping
  * and waking (U:330). */
+/* Nothing to run: halt until an interrupt (sti; hlt, so no wake-up can
+ * slip past), and count the TSC ticks spent so, for SYS_MEMINFO: under
+ * QEMU's -icount they are the ones that are not instructions. */
+static uint64_t idle_tsc;
+
+static void idle(void)
+{
+	uint64_t start = rdtsc();
+
+	cpu_idle();
+	idle_tsc += rdtsc() - start;
+}
+
+uint64_t sched_idle_tsc(void)
+{
+	return idle_tsc;
+}
+
 void sched_run(bool (*done)(void))
 {
 	for (;;) {
@@ -111,7 +129,7 @@ void sched_run(bool (*done)(void))
 		if (p)
 			run(p);
 		else
-			cpu_idle();	/* sti; hlt: no wake-up can slip past */
+			idle();
 	}
 	irq_enable();
 }

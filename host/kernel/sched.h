@@ -30,6 +30,8 @@ void sched_init(void);
  * returns true (asked with interrupts disabled before each choice),
  * halting when nothing is runnable. */
 void sched_run(bool (*done)(void));
+/* TSC ticks spent halted with nothing to run, since boot. */
+uint64_t sched_idle_tsc(void);
 /* Give up the CPU; current stays runnable. */
 void sched_yield(void);
 /* If the timer asked for a reschedule, yield now. Callable in kernel

@@ -135,6 +135,8 @@ int32_t sys_meminfo(void)
 		.heap_bytes = heap_bytes_in_use(),
 	};
 
+	info.idle_tsc = sched_idle_tsc();
+
 	return copy_to_user(syscall_arg(0), &info, sizeof(info));
 }
 
