@@ -33,11 +33,9 @@ static const char *const state_names[] = {
 	[KN_STATE_PAUSED] = "paused", [KN_STATE_DEAD] = "dead",
 };
 
-static void complain(const char *cmd, const char *fmt, const char *arg)
+static void complain(const char *cmd, const char *what)
 {
-	printf("monitor: %s: ", cmd);
-	printf(fmt, arg);
-	printf("\n");
+	printf("monitor: %s: %s\n", cmd, what);
 }
 
 /* A guest id from a word: digits only, below KN_GUESTS_MAX. */
@@ -66,7 +64,7 @@ static int guest_info(uint32_t id, struct kn_guest_info *info)
 static int one_id(int argc, char **argv, uint32_t *id)
 {
 	if (argc != 2) {
-		complain(argv[0], "needs one guest id (see list)%s", "");
+		complain(argv[0], "needs one guest id (see list)");
 		return -1;
 	}
 	if (parse_id(argv[0], argv[1], id))
@@ -126,7 +124,7 @@ static int cmd_list(int argc, char **argv)
 	int n = 0;
 
 	if (argc != 1) {
-		complain(argv[0], "takes no arguments%s", "");
+		complain(argv[0], "takes no arguments");
 		return -1;
 	}
 	print_header();
@@ -170,7 +168,7 @@ static int cmd_top(int argc, char **argv)
 	char *end;
 
 	if (argc > 2 || (argc == 2 && ((rounds = strtol(argv[1], &end, 10)) <= 0 || *end))) {
-		complain(argv[0], "takes an optional number of rounds above 0%s", "");
+		complain(argv[0], "takes an optional number of rounds above 0");
 		return -1;
 	}
 	for (int round = 1; rounds < 0 || round <= rounds; round++) {
@@ -256,7 +254,7 @@ static int cmd_start(int argc, char **argv)
 
 	if (argc < 2) {
 		complain(argv[0], "needs the Launcher's arguments, ending with the guest's "
-			 "file (for example: start --mem 4M /guests/echo.elf)%s", "");
+			 "file (for example: start --mem 4M /guests/echo.elf)");
 		return -1;
 	}
 	args[0] = "/bin/launcher";
@@ -296,7 +294,7 @@ static int cmd_mem(int argc, char **argv)
 	struct kn_guest_info g;
 
 	if (argc != 1) {
-		complain(argv[0], "takes no arguments%s", "");
+		complain(argv[0], "takes no arguments");
 		return -1;
 	}
 	meminfo(&m);
