@@ -22,6 +22,7 @@
 #define KN_GET_REGS		0x4b04	/* struct kn_regs * (out) */
 #define KN_SET_REGS		0x4b05	/* struct kn_regs * (in) */
 #define KN_STATS		0x4b06	/* struct kn_stats * (out) */
+#define KN_PM_SCAN		0x4b07	/* struct pm_scan_arg * (in/out) */
 
 #define KN_NAME_MAX		32	/* a guest's name, with its NUL */
 
@@ -72,6 +73,46 @@ struct kn_stats {
 	uint64_t page_tables;		/* shadow page-table pages held now */
 };
 
+/* KN_PM_SCAN: the categories of guest-physical pages, with the argument
+ * layout and the semantics of Linux's PAGEMAP_SCAN (struct pm_scan_arg,
+ * uapi linux/fs.h), except that start and end are guest-physical
+ * addresses. The ioctl returns the number of regions written to vec.
+ * Bits 0-6 mean what Linux's do; kennel's own start at 16. */
+#define PAGE_IS_WPALLOWED	(1ull << 0)	/* write tracking armed */
+#define PAGE_IS_WRITTEN		(1ull << 1)	/* written since armed, by any path */
+#define PAGE_IS_FILE		(1ull << 2)	/* backed by a file not yet read in */
+#define PAGE_IS_PRESENT		(1ull << 3)	/* has a frame */
+#define PAGE_IS_SWAPPED		(1ull << 4)	/* paged out (reserved) */
+#define PAGE_IS_PFNZERO		(1ull << 5)	/* the shared zero frame */
+#define PAGE_IS_HUGE		(1ull << 6)	/* reserved, never set */
+#define PAGE_IS_MISSING		(1ull << 16)	/* registered missing, not yet filled */
+#define PAGE_IS_PINNED		(1ull << 17)	/* referenced beyond the Launcher's mapping */
+#define PAGE_IS_PAGETABLE	(1ull << 18)	/* shadowed as a guest page table */
+#define PAGE_IS_ACCESSED	(1ull << 19)	/* used by the guest since armed */
+#define PM_SCAN_CATEGORIES	(0x7full | (0xfull << 16))
+
+#define PM_SCAN_WP_MATCHING	(1ull << 0)	/* re-arm write tracking of what matched */
+#define PM_SCAN_CHECK_WPASYNC	(1ull << 1)	/* -EPERM if any page is not armed */
+#define PM_SCAN_FLAGS		(PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC)
+
+struct page_region {
+	uint64_t start, end;		/* [start, end), guest-physical */
+	uint64_t categories;		/* PAGE_IS_* & return_mask */
+};
+
+struct pm_scan_arg {
+	uint64_t size;			/* sizeof(struct pm_scan_arg) */
+	uint64_t flags;			/* PM_SCAN_* */
+	uint64_t start, end;		/* start page-aligned */
+	uint64_t walk_end;		/* out: where the walk stopped */
+	uint64_t vec, vec_len;		/* struct page_region[vec_len]; 0: none */
+	uint64_t max_pages;		/* 0: no limit */
+	uint64_t category_inverted;
+	uint64_t category_mask;		/* all of these, after inversion */
+	uint64_t category_anyof_mask;	/* if not 0, at least one of these */
+	uint64_t return_mask;		/* reported in page_region.categories */
+};
+
 /* The control device: how the monitor (/bin/monitor) sees and steers
  * every guest. Guests are numbered by their slot in the host's table,
  * 0..KN_GUESTS_MAX-1. Each request takes a guest id; it fails with -EINVAL
@@ -114,6 +155,8 @@ _Static_assert(offsetof(struct kn_exit, message) == 12 &&
 	       sizeof(struct kn_exit) == 12 + KN_MESSAGE_MAX, "struct kn_exit is ABI");
 _Static_assert(offsetof(struct kn_regs, eip) == 32 && offsetof(struct kn_regs, trapnum) == 64 &&
 	       sizeof(struct kn_regs) == 72, "struct kn_regs is ABI");
+_Static_assert(sizeof(struct pm_scan_arg) == 96 && offsetof(struct pm_scan_arg, walk_end) == 32 &&
+	       sizeof(struct page_region) == 24, "struct pm_scan_arg is Linux's layout");
 _Static_assert(offsetof(struct kn_stats, traps) == 8 * KH_NR_CALLS &&
 	       offsetof(struct kn_stats, host_interrupts) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS) &&
 	       offsetof(struct kn_stats, page_tables) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 6) &&

@@ -155,6 +155,7 @@ struct k_meminfo {
 #define ENAMETOOLONG	36
 #define ENOSYS		38
 #define ENOTEMPTY	39
+#define ESHUTDOWN	108
 #define EALREADY	114
 
 /* The user address space: programs are linked at USER_LOAD_MIN or above;

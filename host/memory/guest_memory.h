@@ -27,6 +27,48 @@
 #include <stdint.h>
 #include "host/guest.h"
 
+/* gmap.c (V:300): the guest memory object, one per guest. Every host user
+ * of a guest page names it by (guest, gpfn) and holds a reference while it
+ * uses the frame: each shadow PTE holds one from fill to release, a host
+ * copy for its duration, a Launcher I/O buffer until completion; the
+ * Launcher's own mapping of a present page is the base reference. A frame
+ * goes back to the OS only when its count reaches zero. */
+enum gpage_state {
+	GPAGE_MISSING,			/* no frame yet (userfault, #16) */
+	GPAGE_PRESENT,			/* a frame of its own */
+	GPAGE_ZERO,			/* the shared zero frame, copied on write */
+	GPAGE_PAGING_OUT, GPAGE_PAGED, GPAGE_PAGING_IN,	/* reserved: the pager */
+};
+
+#define GPAGE_WP	0x01		/* write tracking armed */
+#define GPAGE_WRITTEN	0x02		/* written since armed, by any path */
+#define GPAGE_ACCESSED	0x04		/* used since armed */
+#define GPAGE_PAGETABLE	0x08		/* shadowed as a guest page table */
+#define GPAGE_SPECIAL	0x10		/* the shared page: never write-protected */
+
+struct gpage {
+	uint32_t frame;			/* host physical address, 0: none */
+	uint16_t ref;			/* users, the Launcher's mapping included */
+	uint8_t state;			/* enum gpage_state */
+	uint8_t flags;			/* GPAGE_* */
+};
+
+enum gmap_intent { GMAP_READ, GMAP_WRITE, GMAP_IO };
+
+/* The frame behind gpfn with a reference taken: 0, or -EINVAL beyond
+ * pfn_limit, -ESHUTDOWN once the guest is being torn down, -EAGAIN for a
+ * page that is not there (missing, paged). GMAP_WRITE marks it written. */
+int32_t gmap_get(struct guest *g, uint32_t gpfn, enum gmap_intent intent, uint32_t *frame);
+void gmap_put(struct guest *g, uint32_t gpfn);
+/* Its PAGE_IS_* categories (arch/x86/kennel_dev.h), for KN_PM_SCAN. */
+uint64_t gmap_categories(struct guest *g, uint32_t gpfn);
+/* Arm write tracking: clear WRITTEN and ACCESSED, set WP, and take write
+ * permission from every shadow PTE mapping gpfn (aliases and cached
+ * directories included) before the guest next runs. */
+void gmap_write_protect(struct guest *g, uint32_t gpfn);
+/* A write reached gpfn by a path that is not a shadow PTE. */
+void gmap_mark_written(struct guest *g, uint32_t gpfn);
+
 /* page_map.c: the host frame behind guest-physical page gpfn, or 0 if
  * gpfn is at or beyond pfn_limit or has no frame. */
 uint32_t guest_page_frame(struct guest *g, uint32_t gpfn);
