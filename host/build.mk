@@ -15,3 +15,10 @@ $(BUILD)/tests/unit/test_guest_checks: $(UNIT_SRCS_test_guest_checks) \
 UNIT_TESTS += test_fpu_state
 UNIT_SRCS_test_fpu_state :=
 $(BUILD)/tests/unit/test_fpu_state: host/fpu_state.h lib/string.h host/build.mk
+
+# The scan of page categories (V:400) is pure logic too (T:910).
+UNIT_TESTS += test_scan
+UNIT_SRCS_test_scan := host/memory/scan.c
+$(BUILD)/tests/unit/test_scan: CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_scan: $(UNIT_SRCS_test_scan) host/memory/scan.h arch/x86/kennel_dev.h \
+	host/build.mk
