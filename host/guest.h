@@ -19,6 +19,7 @@
 #include "host/kernel/proc.h"
 #include "host/switcher.h"
 #include "host/fpu_state.h"
+#include "host/memory/scan.h"
 
 #define GUESTS_MAX	KN_GUESTS_MAX	/* ids are slots of the table (H:130) */
 
@@ -106,6 +107,8 @@ struct guest {
 		bool valid;
 	} checked_addresses;
 	struct kn_stats stats;
+	struct scan_index written;	/* pages that may be written (V:420) */
+	bool watched;			/* the Launcher's mapping is (V:440) */
 };
 
 /*H:120 The one way a guest dies. kill_guest records the first reason (the

@@ -79,6 +79,7 @@ static void guest_free(struct guest *g)
 {
 	gmap_begin_teardown(g);
 	shadow_destroy(g);
+	pm_scan_destroy(g);
 	gmap_destroy(g);
 	if (g->pinned)
 		uspace_unpin(g->launcher, g->mem_base, guest_limit(g));
@@ -112,6 +113,8 @@ static int32_t guest_create(const struct kn_init *in, struct guest **out)
 	g->pinned = !err;
 	if (!err)
 		err = gmap_init(g);
+	if (!err)
+		err = pm_scan_init(g);
 	if (!err)
 		err = shadow_init(g);
 	if (!err)
@@ -213,6 +216,7 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	case KN_IRQ:		return kn_irq(g, uarg);
 	case KN_GET_REGS:	return kn_get_regs(g, uarg);
 	case KN_SET_REGS:	return kn_set_regs(g, uarg);
+	case KN_PM_SCAN:	return pm_scan_ioctl(g, uarg);
 	case KN_STATS:		return copy_to_user(uarg, &g->stats, sizeof(g->stats)) ? -EFAULT : 0;
 	default:		return -ENOTTY;
 	}
