@@ -382,7 +382,7 @@ static int bench(struct guest *g)
 	n_slow = timed_scan(g, &slow, &t_slow);
 	timed_scan(g, &empty, &t_none);
 	printf("launcher: scan-bench: %u pages: written %lld regions in %llu ticks; "
-	       "every category %lld regions in %llu ticks; the ioctl alone %llu ticks\n",
+	       "every category %lld regions in %llu ticks; no vector (walk only) %llu ticks\n",
 	       g->mem.size / PAGE, (long long)n_fast, (unsigned long long)t_fast,
 	       (long long)n_slow, (unsigned long long)t_slow, (unsigned long long)t_none);
 	return n_fast < 0 || n_slow < 0;

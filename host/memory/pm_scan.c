@@ -23,10 +23,18 @@
 #include "host/kernel/usercopy.h"
 #include "host/kernel/uspace.h"
 #include "host/kernel/layout.h"
+#include "host/kernel/console.h"
+
+/* Regions go out SCAN_BATCH at a time: one copy_to_user (and its check
+ * of the caller's page tables) per batch instead of one per region. */
+#define SCAN_BATCH	32
 
 struct scan_ctx {
 	struct guest *g;
 	uint32_t vec;			/* the caller's struct page_region[] */
+	uint32_t held;			/* regions in batch, not yet copied out */
+	uint64_t first;			/* the number of batch[0] */
+	struct page_region batch[SCAN_BATCH];
 };
 
 static uint64_t ctx_categories(void *ctx, uint32_t gpfn)
@@ -54,11 +62,23 @@ static void ctx_write_protect(void *ctx, uint32_t gpfn)
 	scan_index_clear(&g->written, gpfn);
 }
 
+static int32_t flush_batch(struct scan_ctx *c)
+{
+	uint32_t at = c->vec + (uint32_t)c->first * sizeof(c->batch[0]);
+	int32_t err = c->held ? copy_to_user(at, c->batch, c->held * sizeof(c->batch[0])) : 0;
+
+	c->first += c->held;
+	c->held = 0;
+	return err ? -EFAULT : 0;
+}
+
 static int32_t ctx_emit(void *ctx, uint64_t n, const struct page_region *r)
 {
-	uint32_t at = ((struct scan_ctx *)ctx)->vec + (uint32_t)n * sizeof(*r);
+	struct scan_ctx *c = ctx;
 
-	return copy_to_user(at, r, sizeof(*r)) ? -EFAULT : 0;
+	BUG_ON(n != c->first + c->held);
+	c->batch[c->held++] = *r;
+	return c->held == SCAN_BATCH ? flush_batch(c) : 0;
 }
 
 /*V:440 The index lives as long as the guest: npages bits and a summary,
@@ -128,7 +148,7 @@ static int32_t check_armed(struct guest *g, const struct pm_scan_arg *a)
 int32_t pm_scan_ioctl(struct guest *g, uint32_t uarg)
 {
 	struct pm_scan_arg a;
-	struct scan_ctx ctx = { g, 0 };
+	struct scan_ctx ctx;		/* 800 bytes of the kernel stack */
 	struct scan_ops ops = { ctx_categories, ctx_next_written, ctx_write_protect,
 				ctx_emit, &ctx };
 	int64_t n;
@@ -141,8 +161,10 @@ int32_t pm_scan_ioctl(struct guest *g, uint32_t uarg)
 		err = check_armed(g, &a);
 	if (err)
 		return err;
-	ctx.vec = (uint32_t)a.vec;
+	ctx = (struct scan_ctx){ .g = g, .vec = (uint32_t)a.vec };
 	n = pm_scan_walk(&ops, &a);
+	if (n >= 0 && flush_batch(&ctx))
+		n = -EFAULT;
 	if (copy_to_user(uarg + offsetof(struct pm_scan_arg, walk_end), &a.walk_end,
 			 sizeof(a.walk_end)))
 		return -EFAULT;
