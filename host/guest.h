@@ -102,6 +102,7 @@ struct guest {
 		bool valid;
 	} checked_addresses;
 	struct kn_stats stats;
+	struct userfault *userfault;	/* KN_UF_OPEN's handle, or NULL (V:500) */
 };
 
 /*H:120 The one way a guest dies. kill_guest records the first reason (the
@@ -183,6 +184,10 @@ void set_guest_irq_enabled(struct guest *g, uint32_t flag);
 
 /* host/emulate.c */
 bool emulate_insn(struct guest *g);
+
+/* host/memory/userfault.c: the userfault handle (V:500). */
+int32_t userfault_open(struct guest *g, uint32_t flags);
+void userfault_guest_gone(struct guest *g);
 
 /* host/guest_fpu.c */
 void fpu_init(void);
