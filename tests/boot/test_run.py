@@ -11,6 +11,8 @@
 import pathlib
 import re
 
+import pexpect
+
 from kennel_qemu import EXIT_SUCCESS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -95,3 +97,37 @@ def test_host_alone_entry_powers_off(qemu):
     machine = qemu(append=entry_line("kennel: the host alone"))
     assert machine.wait_exit(timeout=30) == EXIT_SUCCESS, machine.tail()
     assert "kennel: nothing left to run" in machine.output
+
+
+#T:980 make run-native keeps its disk, as the README says: a file written
+# in one session, ended by poweroff, is read back in the next, and the
+# second session starts from that disk, not a fresh copy. NATIVEDISK
+# keeps the test's disk apart from the developer's.
+def make_run_native(disk, log):
+    child = pexpect.spawn("make", ["--no-print-directory", "run-native", "NATIVEDISK=%s" % disk],
+                          cwd=str(ROOT), encoding="utf-8", timeout=120, logfile=log)
+    child.expect_exact("pup:/$ ")
+    return child
+
+
+def power_off(child):
+    child.sendline("poweroff")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before[-2000:]
+
+
+def test_make_run_native_keeps_its_disk_between_runs(tmp_path):
+    disk = tmp_path / "native-disk.img"
+    with open(tmp_path / "console.log", "w") as log:
+        first = make_run_native(disk, log)
+        assert "its disk is %s, kept between runs" % disk in first.before, first.before
+        first.sendline("write /kept written natively")
+        first.expect_exact("pup:/$ ")
+        power_off(first)
+        assert disk.exists()
+        second = make_run_native(disk, log)
+        second.sendline("cat /kept")
+        second.expect(r"cat /kept\r*\n(.*)\r*\n")
+        assert second.match.group(1).strip() == "written natively", second.before
+        power_off(second)
