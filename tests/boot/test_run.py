@@ -12,8 +12,9 @@ import pathlib
 import re
 
 import pexpect
+import pytest
 
-from kennel_qemu import EXIT_SUCCESS
+from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GRUB_CFG = ROOT / "build" / "iso" / "boot" / "grub" / "grub.cfg"
@@ -131,3 +132,26 @@ def test_make_run_native_keeps_its_disk_between_runs(tmp_path):
         second.expect(r"cat /kept\r*\n(.*)\r*\n")
         assert second.match.group(1).strip() == "written natively", second.before
         power_off(second)
+
+
+#T:988 Two guests of one name could not be told apart on the console or
+# in the monitor: the host refuses the second KN_INIT (EEXIST) and its
+# Launcher says so, naming the name, and exits 1; the first guest runs
+# on and powers off as usual. Two without --name (both "echo", from the
+# file name) are refused the same way.
+@pytest.mark.parametrize("name", ["twin", None])
+def test_two_guests_of_one_name_are_refused(qemu, name):
+    words = ["run=/bin/launcher", "--mem", "4M"] + (["--name", name] if name else [])
+    run = ",".join(words + ["/guests/echo.elf"])
+    name = name or "echo"
+    machine = qemu(append=run + " " + run, initrd=MODULES)
+    machine.expect_exact("launcher: guest %s: another guest is already called %s: give each "
+                         "its own --name" % (name, name), timeout=30)
+    machine.expect_exact("[%s] echo: type a line" % name, timeout=30)
+    machine.sendline("quit")
+    machine.expect_exact("launcher: guest %s powered off: echo: the user said quit" % name)
+    assert machine.wait_exit(timeout=30) == EXIT_FAILURE, machine.tail()
+    lines = machine.output.replace("\r", "").splitlines()
+    assert sum(line.startswith("kennel: /bin/launcher exited with status") for line in lines) == 2, lines
+    assert "kennel: /bin/launcher exited with status 0" in lines, lines
+    assert "kennel: /bin/launcher exited with status 1" in lines, lines
