@@ -22,3 +22,11 @@ UNIT_SRCS_test_scan := host/memory/scan.c
 $(BUILD)/tests/unit/test_scan: CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
 $(BUILD)/tests/unit/test_scan: $(UNIT_SRCS_test_scan) host/memory/scan.h arch/x86/kennel_dev.h \
 	host/build.mk
+
+# The userfault handle's rules (V:510) have no guest in them at all.
+UNIT_TESTS += test_userfault_rules
+UNIT_SRCS_test_userfault_rules := host/memory/userfault_rules.c lib/string.c
+$(BUILD)/tests/unit/test_userfault_rules: \
+	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_userfault_rules: $(UNIT_SRCS_test_userfault_rules) \
+	$(wildcard lib/*.h host/memory/*.h arch/x86/*.h) host/build.mk

@@ -32,7 +32,8 @@ struct kn_init {
 	uint32_t entry;			/* initial eip */
 	uint32_t boot_info;		/* initial esi: gpa of kennel_boot_info */
 	uint32_t flags;			/* KN_INIT_* */
-	char name[KN_NAME_MAX];		/* printable, NUL-terminated, not empty */
+	char name[KN_NAME_MAX];		/* printable, NUL-terminated, not empty, and
+					 * no other guest's (else EEXIST) */
 };
 
 /* Return from KN_RUN also when console input waits for this Launcher. */
@@ -41,7 +42,7 @@ struct kn_init {
 #define KN_EXIT_NOTIFY		1	/* arg0 = the KH_NOTIFY value */
 #define KN_EXIT_CONSOLE		2	/* arg0 = gpa, arg1 = len: KH_CONSOLE_WRITE */
 #define KN_EXIT_INPUT		3	/* console input is ready for us */
-#define KN_EXIT_SHUTDOWN	4	/* arg0 = KH_SHUTDOWN_*; message = the guest's */
+#define KN_EXIT_SHUTDOWN	4	/* arg0 = KH_SHUTDOWN_*, arg1 = status; message = the guest's */
 #define KN_EXIT_KILLED		5	/* the host killed the guest; message = why */
 
 #define KN_MESSAGE_MAX		160
