@@ -4,7 +4,8 @@
  * that calls it when the guest says so: a KH_NOTIFY of
  * KN_SCAN_TEST_NOTIFY | gpa names a struct kn_scan_test
  * (arch/x86/scan_test.h, L:402) in guest memory. The ops arm every page,
- * check that the pages written since are exactly a list the guest gives,
+ * check that the pages written since are exactly a list the guest gives
+ * (between a floor and a ceiling: outside are the guest's own pages),
  * check resumption and every error of the ioctl against what Linux's
  * PAGEMAP_SCAN answers, and write pages themselves, through this
  * process's mapping (a memcpy) or by read() from a file straight into
@@ -119,7 +120,8 @@ static uint8_t *listed(struct guest *g, const struct kn_scan_test *t)
 	if (!(want = page_bytes(g)))
 		return NULL;
 	for (uint32_t i = 0; i < t->count; i++) {
-		if (list[i] >= g->mem.size / PAGE || list[i] < t->floor) {
+		if (list[i] >= g->mem.size / PAGE || list[i] < t->floor ||
+		    (t->ceiling && list[i] >= t->ceiling)) {
 			free(want);
 			return NULL;
 		}
@@ -129,10 +131,11 @@ static uint8_t *listed(struct guest *g, const struct kn_scan_test *t)
 }
 
 /*L:420 CHECK: the pages written since the last arming, re-armed as they
- * are reported (WP_MATCHING), in calls of RESUME_VEC regions; at and above
- * the floor they must be exactly the listed pages. Below it are the
- * guest's own pages (its image, stack, shared page), which it writes as
- * it runs: counted, not compared. */
+ * are reported (WP_MATCHING), in calls of RESUME_VEC regions; from the
+ * floor up to the ceiling they must be exactly the listed pages. Outside
+ * are the guest's own pages (its image, stack, shared page, the rings of
+ * its devices), which it and the devices write as it runs: counted, not
+ * compared. */
 static int check_written(struct guest *g, const struct kn_scan_test *t)
 {
 	struct collect c = { page_bytes(g), 0, 0, 0 };
@@ -147,7 +150,7 @@ static int check_written(struct guest *g, const struct kn_scan_test *t)
 	}
 	err = collect_scan(g, &c, PM_SCAN_WP_MATCHING, RESUME_VEC, 0);
 	for (uint32_t p = 0; p < npages && !err; p++) {
-		if (p < t->floor)
+		if (p < t->floor || (t->ceiling && p >= t->ceiling))
 			below += c.seen[p] != 0;
 		else if (want[p] && !c.seen[p])
 			missed++;
@@ -155,7 +158,7 @@ static int check_written(struct guest *g, const struct kn_scan_test *t)
 			extra++;
 	}
 	printf("launcher: scan-test: check: %u pages listed, %llu reported in %llu calls: "
-	       "%u missed, %u extra, %u below the floor%s%s\n", t->count,
+	       "%u missed, %u extra, %u outside the range%s%s\n", t->count,
 	       (unsigned long long)c.pages, (unsigned long long)c.calls, missed, extra, below,
 	       err ? ": " : "", err ? strerror(-err) : "");
 	free(want), free(c.seen);
