@@ -145,6 +145,20 @@ struct kn_guest_info {
 	struct kn_stats stats;
 };
 
+/*L:045 A Launcher's exit status says how the guest ended, so a script (or the
+ * host's own "exited with status N" line) can tell a guest that finished
+ * from one that failed, and a guest that failed from one that was
+ * stopped. A guest that powers off gives its own status (KH_SHUTDOWN's
+ * third argument: pup's shell's `exit 3` makes the Launcher exit 3), as
+ * ssh gives the remote command's; the Launcher's own endings sit above
+ * what a guest normally says, as timeout(1)'s do (a guest that says 125
+ * itself is told apart by the Launcher's last line):*/
+#define LAUNCHER_EXIT_POWEROFF	0	/* the guest powered off (with status 0) */
+#define LAUNCHER_EXIT_ERROR	125	/* usage, loading or /dev/kennel error */
+#define LAUNCHER_EXIT_CRASHED	126	/* the guest said KH_SHUTDOWN_CRASH */
+#define LAUNCHER_EXIT_KILLED	127	/* killed by the host, or broke its devices */
+/*:*/
+
 /* These structures cross from the Launcher's build to the host's, so
  * their layout is the ABI: pinned here, field by field. */
 _Static_assert(sizeof(struct kn_init) == 20 + KN_NAME_MAX, "struct kn_init is ABI");
