@@ -150,6 +150,7 @@ struct k_meminfo {
 #define EFBIG		27
 #define ENOSPC		28
 #define ESPIPE		29
+#define EPIPE		32
 #define EROFS		30
 #define ERANGE		34
 #define ENAMETOOLONG	36

@@ -33,6 +33,7 @@ static const char *const messages[] = {
 	[EFBIG] = "File too large",
 	[ENOSPC] = "No space left on device",
 	[ESPIPE] = "Illegal seek",
+	[EPIPE] = "Broken pipe",
 	[EROFS] = "Read-only file system",
 	[ERANGE] = "Numerical result out of range",
 	[ENAMETOOLONG] = "File name too long",
