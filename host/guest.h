@@ -103,6 +103,7 @@ struct guest {
 		bool valid;
 	} checked_addresses;
 	struct kn_stats stats;
+	struct userfault *userfault;	/* KN_UF_OPEN's handle, or NULL (V:500) */
 
 	/* A snapshot the monitor asked for (KN_CTL_SAVE, H:840): run_guest
 	 * returns KN_EXIT_SAVE, the Launcher saves and answers KN_SAVE_DONE. */
@@ -201,6 +202,10 @@ uint64_t guest_clock_ns(const struct guest *g);
 
 /* host/emulate.c */
 bool emulate_insn(struct guest *g);
+
+/* host/memory/userfault.c: the userfault handle (V:500). */
+int32_t userfault_open(struct guest *g, uint32_t flags);
+void userfault_guest_gone(struct guest *g);
 
 /* host/guest_fpu.c */
 void fpu_init(void);

@@ -12,6 +12,7 @@
  * the guest's memory is that process's address space. Next: H:110, the
  * structure that describes a guest. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/kennel_userfault.h"
 #include "lib/string.h"
 #include "lib/format.h"
 #include "host/guest.h"
@@ -245,6 +246,7 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	case KN_GET_STATE:	return kn_get_state(g, uarg);
 	case KN_SET_STATE:	return kn_set_state(g, uarg);
 	case KN_SAVE_DONE:	return kn_save_done(g, uarg);
+	case KN_UF_OPEN:	return userfault_open(g, uarg);
 	default:		return -ENOTTY;
 	}
 }
@@ -262,6 +264,7 @@ static void kn_release(struct file *f)
 		return;
 	guests_remove(g);
 	guest_save_abandon(g);
+	userfault_guest_gone(g);
 	uspace_unpin(g->launcher, g->mem_base, guest_limit(g));
 	fpu_forget(g);
 	switcher_forget(g);

@@ -23,9 +23,9 @@
 #define KN_SET_REGS		0x4b05	/* struct kn_regs * (in) */
 #define KN_STATS		0x4b06	/* struct kn_stats * (out) */
 #define KN_PM_SCAN		0x4b07	/* struct pm_scan_arg * (in/out) */
-#define KN_GET_STATE		0x4b08	/* struct kn_guest_state * (out) */
-#define KN_SET_STATE		0x4b09	/* struct kn_guest_state * (in) */
-#define KN_SAVE_DONE		0x4b0a	/* struct kn_save_result * (in) */
+#define KN_GET_STATE		0x4b20	/* struct kn_guest_state * (out) */
+#define KN_SET_STATE		0x4b21	/* struct kn_guest_state * (in) */
+#define KN_SAVE_DONE		0x4b22	/* struct kn_save_result * (in) */
 
 #define KN_NAME_MAX		32	/* a guest's name, with its NUL */
 
@@ -186,7 +186,7 @@ struct pm_scan_arg {
 #define KN_CTL_PAUSE		0x4b12	/* guest id (by value) */
 #define KN_CTL_RESUME		0x4b13	/* guest id (by value) */
 #define KN_CTL_KILL		0x4b14	/* guest id (by value) */
-#define KN_CTL_SAVE		0x4b15	/* struct kn_save_request * (in/out) */
+#define KN_CTL_SAVE		0x4b18	/* struct kn_save_request * (in/out) */
 
 #define KN_STATE_RUNNING	1	/* running, or ready to */
 #define KN_STATE_HALTED		2	/* waiting for an interrupt */
