@@ -85,6 +85,7 @@ struct snap_chain {
 	uint64_t id;
 	uint32_t sequence;
 	int valid;			/* 0: the next save must be a full one */
+	int scan_errno;			/* why write tracking could not be armed, or 0 */
 };
 
 struct guest {

@@ -163,6 +163,11 @@ static int pages_to_save(struct guest *g, uint32_t kind, uint32_t *pages, uint32
 			pages[i] = i;
 		return 0;
 	}
+	if (!g->snap.valid && g->snap.scan_errno) {
+		snprintf(why, whylen, "no deltas: the host tracks no writes for this guest "
+			 "(KN_PM_SCAN: %s)", strerror(g->snap.scan_errno));
+		return -g->snap.scan_errno;
+	}
 	if (!g->snap.valid) {
 		snprintf(why, whylen, "no snapshot to follow: save a full one first");
 		return -EINVAL;
@@ -267,10 +272,10 @@ static int save(struct save_job *j, char *why, size_t whylen)
 		return -(errno ? errno : EIO);
 	}
 	if (j->kind == KN_SAVE_FULL && arm_tracking(g) < 0) {
-		g->snap = (struct snap_chain){ j->h.id, 0, 0 };	/* saved; no deltas after it */
+		g->snap = (struct snap_chain){ j->h.id, 0, 0, errno };	/* no deltas after it */
 		return 0;
 	}
-	g->snap = (struct snap_chain){ j->h.id, j->h.sequence, 1 };
+	g->snap = (struct snap_chain){ j->h.id, j->h.sequence, 1, 0 };
 	return 0;
 }
 

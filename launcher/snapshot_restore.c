@@ -225,8 +225,10 @@ static int hand_to_host(struct restore *r)
 		struct pm_scan_arg a = { .size = sizeof(a), .flags = PM_SCAN_WP_MATCHING,
 					 .end = g->mem.size };
 
-		g->snap = (struct snap_chain){ r->last.id, r->last.sequence,
-					       ioctl(g->fd, KN_PM_SCAN, &a) >= 0 };
+		int armed = ioctl(g->fd, KN_PM_SCAN, &a) >= 0;
+
+		g->snap = (struct snap_chain){ r->last.id, r->last.sequence, armed,
+					       armed ? 0 : errno };
 	}
 	return LAUNCHER_RUNNING;
 }
