@@ -74,11 +74,11 @@ static int build_guest(struct restore *r)
 
 	start_output(g, o->name[0] ? o->name : s->name);
 	if (console_add(g))
-		return -1;
-	if (s->disk_mode == SNAP_DISK_FILE && block_add(g, s->disk_path, false))
-		return -1;
-	if (s->disk_mode == SNAP_DISK_MEMORY && block_add_memory(g, s->disk_path, s->disk_bytes))
-		return -1;
+		return explain(-1, r->why, sizeof(r->why), "section guest: no console (said above)");
+	if ((s->disk_mode == SNAP_DISK_FILE && block_add(g, s->disk_path, false)) ||
+	    (s->disk_mode == SNAP_DISK_MEMORY && block_add_memory(g, s->disk_path, s->disk_bytes)))
+		return explain(-1, r->why, sizeof(r->why), "section guest: its disk %s cannot be "
+			       "served (said above)", s->disk_path);
 	if (s->disk_mode == SNAP_DISK_FILE && (block_bytes(&size), size != s->disk_bytes))
 		return explain(-1, r->why, sizeof(r->why), "section guest: the disk %s is %u "
 			       "bytes, it was %u when saved", s->disk_path, size, s->disk_bytes);

@@ -8,8 +8,10 @@
 # machine too, and the next boot restores it from /var: the memory
 # checksum the Launcher prints after the restore is the one it printed at
 # the save, the prompt comes back in the same directory, and the file is
-# there. The monitor's save and delta refuse bad arguments, each with its
-# line. Files that are not good snapshots, written here by hand with the
+# there; a paused guest is saved too, and stays paused. A pup on a disk
+# file (--disk) is restored on the same file, which a second guest may not
+# have while the first still runs. The monitor's save and delta refuse bad
+# arguments, each with its line. Files that are not good snapshots, written here by hand with the
 # format's own rules (struct and zlib.crc32), are refused with the section
 # and the reason, and nothing is started: a bad magic, another version, a
 # truncated header, a section with a wrong checksum or cut short, a
@@ -215,6 +217,13 @@ def saved(disk):
         machine.send("\x1d")
         machine.expect_exact(PROMPT, timeout=10)
         errors = {line: command(machine, line, timeout=60) for line, _ in BAD_SAVES}
+        # A paused guest is saved where it stands, and stays paused.
+        command(machine, "pause 0")
+        out = command(machine, "save 0 /var/paused.snap", timeout=180)
+        assert "monitor: guest 0 saved: full 0 to /var/paused.snap: " in out, out
+        assert re.search(r"^0\s+pup\s+\d+\s+\d+K\s+paused\s", command(machine, "list"),
+                         re.M), "not paused after its save"
+        command(machine, "resume 0")
         out = command(machine, "save 0 /var/pup.snap", timeout=180)
         m = SAVED.search(out)
         assert m, out
@@ -390,3 +399,45 @@ def test_base_and_ten_deltas_restore_to_each_checkpoint(qemu, tmp_path):
     command(machine, "kill 0")
     machine.sendline("quit")
     assert machine.wait_exit(timeout=60) == EXIT_FAILURE    # killed Launchers exit 3
+
+
+def test_disk_on_a_file_is_served_again_and_only_to_one_guest(qemu, tmp_path):
+    """With --disk the snapshot names the image, which the restore serves:
+    while the saved guest still holds it, the restore is refused."""
+    image = host_disk(tmp_path, 16384, with_pup=True)
+    machine = qemu(append="run=/bin/monitor run=/bin/launcher,--mem,16M,--disk,/var/pup.img,"
+                   "/guests/pup.elf", initrd=PUP_MODULES + [MONITOR], extra=drive(image))
+    machine.expect_exact(PROMPT, timeout=60)
+    machine.expect_exact('"poweroff" to stop.', timeout=90)
+    machine.sendline("focus 0")
+    machine.expect_exact(PUP_PROMPT, timeout=10)
+    pup_line(machine, "write /fd on the file", prompt=PUP_PROMPT)
+    machine.send("\x1d")
+    machine.expect_exact(PROMPT, timeout=10)
+    assert "monitor: guest 0 saved: full 0 to /var/fd.snap: " in command(
+        machine, "save 0 /var/fd.snap", timeout=180)
+    since = len(machine.output)
+    command(machine, "start --restore /var/fd.snap")
+    seen(machine, r"launcher: /var/pup\.img: in use by another guest: a disk image serves one "
+         r"guest at a time\n", since)
+    seen(machine, r"launcher: /var/fd\.snap: section guest: its disk /var/pup\.img cannot be "
+         r"served \(said above\); nothing was started\n", since)
+    machine.sendline("focus 0")
+    machine.sendline("poweroff")
+    machine.expect_exact("launcher: guest pup powered off", timeout=60)
+    machine.send("\x1d")
+    machine.expect_exact(PROMPT, timeout=10)
+    since = len(machine.output)
+    command(machine, "start --restore /var/fd.snap")
+    seen(machine, r"launcher: guest pup restored from /var/fd\.snap \+ 0 deltas", since)
+    machine.sendline("focus %s" % guest_id(machine, "pup"))
+    machine.sendline("cat /fd")
+    machine.expect_exact("[pup] on the file", timeout=30)
+    machine.expect_exact(PUP_PROMPT, timeout=30)
+    machine.sendline("poweroff")
+    machine.expect_exact("launcher: guest pup powered off", timeout=60)
+    machine.send("\x1d")
+    machine.expect_exact(PROMPT, timeout=10)
+    machine.sendline("quit")
+    # The host counts only its run= programs: the monitor and pup, both fine.
+    assert machine.wait_exit(timeout=60) == EXIT_SUCCESS, machine.tail()
