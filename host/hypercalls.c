@@ -372,10 +372,11 @@ uint64_t guest_clock_ns(const struct guest *g)
 
 void update_guest_time(struct guest *g)
 {
-	uint64_t ticks = timer_ticks(), ns = guest_clock_ns(g);
+	uint64_t ticks = timer_ticks(), ns;
 
 	if (!g->data_gpa || ticks == g->time_written)
 		return;
+	ns = ticks * (1000000000ull / TIMER_HZ) + (uint64_t)g->time_offset_ns;
 	guest_write(g, KDATA(g, time_ns), &ns, sizeof(ns));
 	g->time_written = ticks;
 }

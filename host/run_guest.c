@@ -246,7 +246,7 @@ void run_guest(struct guest *g)
 			kill_guest(g, "its Launcher was killed");
 			break;
 		}
-		if (guest_take_save(g))
+		if (g->save_pending && guest_take_save(g))
 			break;
 		if (g->paused) {
 			wait_while_paused(g);
