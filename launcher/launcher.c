@@ -170,6 +170,7 @@ int main(int argc, char **argv)
 	if (read_command_line(argc, argv, &opts))
 		return LAUNCHER_EXIT_ERROR;
 	guest.name = opts.name;
+	guest.elf_path = opts.elf_path;
 	guest.fd = -1;
 	if (opts.restore_count)
 		return finish(&guest, snapshot_restore(&guest, &opts));

@@ -30,6 +30,7 @@
  *   launcher: /dev/kennel: KN_RUN: unknown exit reason N       exit 1
  *   launcher: /dev/console: REASON                     exit 1
  *   launcher: NAME stats: COUNTER VALUE                with --stats (stats.h)
+ *   launcher: scan-test: ...                           a test guest's scan (L:400)
  *
  * MESSAGE comes from the guest or the host and is printed with its control
  * bytes turned into '?', like guest output. Next: the command line,
@@ -90,6 +91,7 @@ struct snap_chain {
 
 struct guest {
 	const char *name;
+	const char *elf_path;		/* the kernel's file */
 	int fd;				/* /dev/kennel */
 	uint32_t entry;			/* the kernel's first instruction */
 	struct guest_mem mem;		/* [0, pfn_limit pages) */
@@ -115,6 +117,9 @@ void say(struct guest *g, FILE *f, const char *fmt, ...) __attribute__((format(p
 void print_stats(struct guest *g);
 int send_irq(struct guest *g, uint32_t irq);
 int bad_virtqueue(struct guest *g, const char *what);
+
+/* scan_test.c: a KH_NOTIFY of KN_SCAN_TEST_NOTIFY | gpa (L:400). */
+int scan_test(struct guest *g, uint32_t value);
 
 /* console.c */
 int console_add(struct guest *g);

@@ -186,7 +186,8 @@ struct pm_scan_arg {
 #define KN_CTL_PAUSE		0x4b12	/* guest id (by value) */
 #define KN_CTL_RESUME		0x4b13	/* guest id (by value) */
 #define KN_CTL_KILL		0x4b14	/* guest id (by value) */
-#define KN_CTL_SAVE		0x4b18	/* struct kn_save_request * (in/out) */
+#define KN_CTL_PM_SCAN		0x4b18	/* struct kn_ctl_scan * (in/out) */
+#define KN_CTL_SAVE		0x4b1c	/* struct kn_save_request * (in/out) */
 
 #define KN_STATE_RUNNING	1	/* running, or ready to */
 #define KN_STATE_HALTED		2	/* waiting for an interrupt */
@@ -203,6 +204,15 @@ struct kn_guest_info {
 	char name[KN_NAME_MAX];
 	uint32_t reserved;
 	struct kn_stats stats;
+};
+
+/* KN_CTL_PM_SCAN: KN_PM_SCAN (above) of any guest, for the monitor's
+ * scan command; the same checks, errors and answer, vec in the caller's
+ * memory. */
+struct kn_ctl_scan {
+	uint32_t id;			/* in */
+	uint32_t reserved;
+	struct pm_scan_arg arg;		/* in/out, as for KN_PM_SCAN */
 };
 
 /* KN_CTL_SAVE asks a guest's Launcher to save it (KN_EXIT_SAVE) and waits
@@ -242,6 +252,9 @@ _Static_assert(sizeof(struct kn_save_result) == 4 + KN_MESSAGE_MAX &&
 	       offsetof(struct kn_save_request, answer) == 8 + KN_PATH_MAX &&
 	       sizeof(struct kn_save_request) == 12 + KN_PATH_MAX + KN_MESSAGE_MAX,
 	       "struct kn_save_request is ABI");
+_Static_assert(sizeof(struct kn_stats) == KH_STATS_MAX, "KH_GET_STATS writes a struct kn_stats");
+_Static_assert(offsetof(struct kn_ctl_scan, arg) == 8 && sizeof(struct kn_ctl_scan) == 104,
+	       "struct kn_ctl_scan is ABI");
 _Static_assert(offsetof(struct kn_stats, traps) == 8 * KH_NR_CALLS &&
 	       offsetof(struct kn_stats, host_interrupts) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS) &&
 	       offsetof(struct kn_stats, page_tables) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 6) &&

@@ -319,8 +319,6 @@ def test_host_refuses_a_snapshot_state_a_hypercall_would_refuse(qemu, disk):
 ROW = re.compile(r"^(\d+)\s+(\S+)\s+", re.M)
 DELTA_SAVED = re.compile(r"monitor: guest 0 saved: (full|delta) (\d+) to /var/w(\d+): "
                          r"(\d+) pages, (\d+) with data, memory checksum (0x[0-9a-f]{16})")
-NO_SCAN = ("monitor: delta: guest 0: no deltas: the host tracks no writes for this guest "
-           "(KN_PM_SCAN: Inappropriate ioctl for device)")
 WRITER_RUN = ("run=/bin/monitor run=/bin/launcher,--mem,4M,--name,w,/guests/memwriter.elf")
 WRITER_MODULES = ["build/launcher/launcher /bin/launcher", MONITOR,
                   "build/tests/guests/memwriter.elf /guests/memwriter.elf"]
@@ -364,11 +362,6 @@ def test_base_and_ten_deltas_restore_to_each_checkpoint(qemu, tmp_path):
         next_round(machine, "w")          # it has written more since the last
         line = "%s 0 /var/w%d" % ("save" if j == 0 else "delta", j)
         out = command(machine, line, timeout=120)
-        if NO_SCAN in out:
-            # Only a host without KN_PM_SCAN at all says this (ENOTTY):
-            # any other failure of the scan fails the test.
-            command(machine, "kill 0")
-            pytest.skip("this host has no KN_PM_SCAN yet (the scan branch)")
         m = DELTA_SAVED.search(out)
         assert m, out
         assert m.group(1) == ("full" if j == 0 else "delta") and int(m.group(2)) == j, out
