@@ -150,7 +150,8 @@ static inline bool guest_range_ok(const struct guest *g, uint64_t gpa, uint64_t 
 }
 
 /* host/guests.c: the table of guests alive (H:130). guest_slot(i) is the
- * guest in slot i, or NULL; guests_add is 0 or -EAGAIN when full. */
+ * guest in slot i, or NULL; guests_add is 0, -EEXIST when another guest
+ * has g's name, or -EAGAIN when the table is full. */
 struct guest *guest_slot(uint32_t i);
 int32_t guests_add(struct guest *g);
 void guests_remove(struct guest *g);

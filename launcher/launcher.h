@@ -23,7 +23,10 @@
  *   launcher: WHY, and on the next line the usage      exit 1 (command line)
  *   launcher: FILE: WHY                                exit 1 (cannot load FILE,
  *                                  or the --disk image, block.c)
- *   launcher: cannot map N KiB of guest memory: WHY    exit 1
+ *   launcher: guest NAME: cannot map N KiB of guest memory (--mem M KiB and
+ *     its device pages): WHY[; the host has F KiB free: ...]  exit 1
+ *   launcher: guest NAME: another guest is already called NAME: give each its
+ *     own --name                                     exit 1
  *   launcher: /dev/kennel: OP: REASON                  exit 1 (OP: open, KN_INIT,
  *                                  KN_RUN, KN_IRQ; a failed KN_STATS is reported
  *                                  but leaves the status the guest earned)
@@ -42,20 +45,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "arch/x86/kennel_dev.h"
 #include "arch/x86/virtio.h"
 #include "launcher/guest_mem.h"
 #include "launcher/output.h"
 #include "launcher/virtqueue.h"
 
-/*L:045 The exit status says how the guest ended, so a script (or the
- * host's own "exited with status N" line) can tell a guest that finished
- * from one that failed, and a guest that failed from one that was
- * stopped:*/
-#define LAUNCHER_EXIT_POWEROFF	0	/* the guest powered off */
-#define LAUNCHER_EXIT_ERROR	1	/* usage, loading or /dev/kennel error */
-#define LAUNCHER_EXIT_CRASHED	2	/* the guest said KH_SHUTDOWN_CRASH */
-#define LAUNCHER_EXIT_KILLED	3	/* killed by the host, or broke its devices */
-/*:*/
+/* The Launcher's exit statuses are in arch/x86/kennel_dev.h (L:045): the
+ * programs that start Launchers read them too. */
 
 /* Not an exit status: "carry on running the guest". */
 #define LAUNCHER_RUNNING	(-1)

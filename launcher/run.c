@@ -135,7 +135,7 @@ static int shutdown(struct guest *g, struct kn_exit *e)
 		return guest_broke(g, what);
 	}
 	say(g, stdout, "guest %s powered off%s%s", g->name, msg[0] ? ": " : "", msg);
-	return LAUNCHER_EXIT_POWEROFF;
+	return (int)e->arg1;
 }
 
 static int killed(struct guest *g, struct kn_exit *e)
@@ -188,7 +188,11 @@ int start_guest(struct guest *g)
 		return device_error(g, "open");
 	if (ioctl(g->fd, KN_INIT, &init) == 0)
 		return LAUNCHER_RUNNING;
-	device_error(g, "KN_INIT");
+	if (errno == EEXIST)
+		say(g, stderr, "guest %s: another guest is already called %s: give each "
+		    "its own --name", g->name, g->name);
+	else
+		device_error(g, "KN_INIT");
 	close(g->fd);
 	g->fd = -1;			/* no guest: no stats either */
 	return LAUNCHER_EXIT_ERROR;

@@ -7,7 +7,7 @@
  * parent's id, the next sequence number. Everything read goes straight to
  * where it belongs in this Launcher (guest memory, the disk copy, the
  * saved state) since nothing there is the guest's until KN_INIT; a
- * refusal ends the Launcher with status 1 before that; its tests are
+ * refusal ends the Launcher with status 125 before that; its tests are
  * tests/boot/test_snapshot.py. Next: the host's half, H:800. */
 #include <errno.h>
 #include <stdio.h>

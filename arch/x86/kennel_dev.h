@@ -35,7 +35,8 @@ struct kn_init {
 	uint32_t entry;			/* initial eip */
 	uint32_t boot_info;		/* initial esi: gpa of kennel_boot_info */
 	uint32_t flags;			/* KN_INIT_* */
-	char name[KN_NAME_MAX];		/* printable, NUL-terminated, not empty */
+	char name[KN_NAME_MAX];		/* printable, NUL-terminated, not empty, and
+					 * no other guest's (else EEXIST) */
 };
 
 /* Return from KN_RUN also when console input waits for this Launcher. */
@@ -44,7 +45,7 @@ struct kn_init {
 #define KN_EXIT_NOTIFY		1	/* arg0 = the KH_NOTIFY value */
 #define KN_EXIT_CONSOLE		2	/* arg0 = gpa, arg1 = len: KH_CONSOLE_WRITE */
 #define KN_EXIT_INPUT		3	/* console input is ready for us */
-#define KN_EXIT_SHUTDOWN	4	/* arg0 = KH_SHUTDOWN_*; message = the guest's */
+#define KN_EXIT_SHUTDOWN	4	/* arg0 = KH_SHUTDOWN_*, arg1 = status; message = the guest's */
 #define KN_EXIT_KILLED		5	/* the host killed the guest; message = why */
 #define KN_EXIT_SAVE		6	/* arg0 = KN_SAVE_*; message = the file: save,
 					   then answer with KN_SAVE_DONE */
@@ -206,6 +207,19 @@ struct kn_guest_info {
 	struct kn_stats stats;
 };
 
+/*L:045 A Launcher's exit status says how the guest ended, so a script (or the
+ * host's own "exited with status N" line) can tell a guest that finished
+ * from one that failed, and a guest that failed from one that was
+ * stopped. A guest that powers off gives its own status (KH_SHUTDOWN's
+ * third argument: pup's shell's `exit 3` makes the Launcher exit 3), as
+ * ssh gives the remote command's; the Launcher's own endings sit above
+ * what a guest normally says, as timeout(1)'s do (a guest that says 125
+ * itself is told apart by the Launcher's last line):*/
+#define LAUNCHER_EXIT_POWEROFF	0	/* the guest powered off (with status 0) */
+#define LAUNCHER_EXIT_ERROR	125	/* usage, loading or /dev/kennel error */
+#define LAUNCHER_EXIT_CRASHED	126	/* the guest said KH_SHUTDOWN_CRASH */
+#define LAUNCHER_EXIT_KILLED	127	/* killed by the host, or broke its devices */
+/*:*/
 /* KN_CTL_PM_SCAN: KN_PM_SCAN (above) of any guest, for the monitor's
  * scan command; the same checks, errors and answer, vec in the caller's
  * memory. */

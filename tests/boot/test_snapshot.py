@@ -282,7 +282,7 @@ def test_bad_snapshots_are_refused_and_nothing_starts(qemu, disk, saved):
     assert re.fullmatch(r"launcher: /var/parent\.snap: header: delta 1 of parent "
                         r"0x0000000000001234 does not follow the snapshot before it "
                         r"\(0, 0x[0-9a-f]{16}\); nothing was started", parent[0]), parent
-    assert lines.count("kennel: /bin/launcher exited with status 1") == len(runs), lines
+    assert lines.count("kennel: /bin/launcher exited with status 125") == len(runs), lines
     assert not [line for line in lines if line.startswith("[")], "a guest ran"
 
 
@@ -304,14 +304,14 @@ def test_host_refuses_a_snapshot_state_a_hypercall_would_refuse(qemu, disk):
             want = ("launcher: /var/%s.snap: section cpu: the host refused the state: "
                     "Invalid argument" % name)
             assert want in lines, (want, [line for line in lines if name in line])
-        assert lines.count("kennel: /bin/launcher exited with status 1") == len(bad), lines
+        assert lines.count("kennel: /bin/launcher exited with status 125") == len(bad), lines
         if "good" in names:
             # Taken as it is, the guest runs, and dies of its ud2.
             assert any(line.startswith("launcher: guest good restored from /var/good.snap + 0 "
                                        "deltas: memory checksum 0x") for line in lines), lines
             assert any(re.fullmatch(r"launcher: guest good killed: unhandled trap 6 \(.*\) "
                                     r"at eip 0x0", line) for line in lines), lines
-            assert lines.count("kennel: /bin/launcher exited with status 3") == 1, lines
+            assert lines.count("kennel: /bin/launcher exited with status 127") == 1, lines
 
 
 # ---- base plus ten deltas (T:935) -------------------------------------------
@@ -391,7 +391,7 @@ def test_base_and_ten_deltas_restore_to_each_checkpoint(qemu, tmp_path):
     assert "Test result: FAILURE" not in machine.output
     command(machine, "kill 0")
     machine.sendline("quit")
-    assert machine.wait_exit(timeout=60) == EXIT_FAILURE    # killed Launchers exit 3
+    assert machine.wait_exit(timeout=60) == EXIT_FAILURE    # killed Launchers exit 127
 
 
 def test_disk_on_a_file_is_served_again_and_only_to_one_guest(qemu, tmp_path):

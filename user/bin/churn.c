@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kennel.h>
+#include "arch/x86/kennel_dev.h"
 
 #define KINDS		3
 #define WARM_UP		KINDS
@@ -32,7 +33,7 @@ static char *const killed[] = { "/bin/launcher", "--mem", "2M", "--name", "kille
 static char *const spinner[] = { "/bin/launcher", "--mem", "2M", "--name", "spinner",
 				 "/guests/spin.elf", NULL };
 static char *const *const argvs[KINDS] = { quick, killed, spinner };
-static const int want[KINDS] = { 0, 3, EXIT_KILLED };
+static const int want[KINDS] = { LAUNCHER_EXIT_POWEROFF, LAUNCHER_EXIT_KILLED, EXIT_KILLED };
 
 static int run_one(int kind)
 {
