@@ -176,13 +176,21 @@ run: deps all
 	@$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/kennel.iso $(HOSTDISK_DRIVE); status=$$?; \
 		$(call qemu_status,kennel)
 
-# pup on bare (emulated) metal: the same pup.elf, booted by QEMU's
-# Multiboot loader, with a scratch copy of the disk image on the IDE bus.
-run-native: deps all
-	@cp $(BUILD)/guest/disk.img $(BUILD)/native-disk.img
-	@echo "make run-native: pup without kennel; writes go to build/native-disk.img"
+#P:410 pup on bare (emulated) metal: the same pup.elf, booted by QEMU's
+# Multiboot loader, its disk build/native-disk.img on the IDE bus. That
+# disk is a copy of build/guest/disk.img made when missing and kept, so
+# what pup writes natively is there at the next make run-native, as
+# make run keeps its host disk (delete it to start afresh;
+# NATIVEDISK=path uses another). tests/boot/test_run.py boots it twice.
+NATIVEDISK ?= $(BUILD)/native-disk.img
+$(NATIVEDISK): | $(PUP_DISK)
+	@mkdir -p $(@D)
+	cp $(PUP_DISK) $@
+
+run-native: deps all | $(NATIVEDISK)
+	@echo "make run-native: pup without kennel; its disk is $(NATIVEDISK), kept between runs (delete it to start afresh)"
 	@$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/guest/pup.elf \
-		-drive file=$(BUILD)/native-disk.img,format=raw,if=ide; status=$$?; \
+		-drive file=$(NATIVEDISK),format=raw,if=ide; status=$$?; \
 		$(call qemu_status,pup)
 
 unit: $(UNIT_BINS)

@@ -15,3 +15,11 @@ $(BUILD)/tests/unit/test_guest_checks: $(UNIT_SRCS_test_guest_checks) \
 UNIT_TESTS += test_fpu_state
 UNIT_SRCS_test_fpu_state :=
 $(BUILD)/tests/unit/test_fpu_state: host/fpu_state.h lib/string.h host/build.mk
+
+# The userfault handle's rules (V:510) have no guest in them at all.
+UNIT_TESTS += test_userfault_rules
+UNIT_SRCS_test_userfault_rules := host/memory/userfault_rules.c lib/string.c
+$(BUILD)/tests/unit/test_userfault_rules: \
+	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_userfault_rules: $(UNIT_SRCS_test_userfault_rules) \
+	$(wildcard lib/*.h host/memory/*.h arch/x86/*.h) host/build.mk

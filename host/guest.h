@@ -102,6 +102,7 @@ struct guest {
 		bool valid;
 	} checked_addresses;
 	struct kn_stats stats;
+	struct userfault *userfault;	/* KN_UF_OPEN's handle, or NULL (V:500) */
 };
 
 /*H:120 The one way a guest dies. kill_guest records the first reason (the
@@ -133,7 +134,8 @@ static inline bool guest_range_ok(const struct guest *g, uint64_t gpa, uint64_t 
 }
 
 /* host/guests.c: the table of guests alive (H:130). guest_slot(i) is the
- * guest in slot i, or NULL; guests_add is 0 or -EAGAIN when full. */
+ * guest in slot i, or NULL; guests_add is 0, -EEXIST when another guest
+ * has g's name, or -EAGAIN when the table is full. */
 struct guest *guest_slot(uint32_t i);
 int32_t guests_add(struct guest *g);
 void guests_remove(struct guest *g);
@@ -183,6 +185,10 @@ void set_guest_irq_enabled(struct guest *g, uint32_t flag);
 
 /* host/emulate.c */
 bool emulate_insn(struct guest *g);
+
+/* host/memory/userfault.c: the userfault handle (V:500). */
+int32_t userfault_open(struct guest *g, uint32_t flags);
+void userfault_guest_gone(struct guest *g);
 
 /* host/guest_fpu.c */
 void fpu_init(void);

@@ -12,6 +12,7 @@
  * the guest's memory is that process's address space. Next: H:110, the
  * structure that describes a guest. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/kennel_userfault.h"
 #include "lib/string.h"
 #include "lib/format.h"
 #include "host/guest.h"
@@ -204,6 +205,7 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	case KN_GET_REGS:	return kn_get_regs(g, uarg);
 	case KN_SET_REGS:	return kn_set_regs(g, uarg);
 	case KN_STATS:		return copy_to_user(uarg, &g->stats, sizeof(g->stats)) ? -EFAULT : 0;
+	case KN_UF_OPEN:	return userfault_open(g, uarg);
 	default:		return -ENOTTY;
 	}
 }
@@ -220,6 +222,7 @@ static void kn_release(struct file *f)
 	if (!g)
 		return;
 	guests_remove(g);
+	userfault_guest_gone(g);
 	uspace_unpin(g->launcher, g->mem_base, guest_limit(g));
 	fpu_forget(g);
 	switcher_forget(g);

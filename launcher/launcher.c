@@ -58,17 +58,30 @@ static void print_guest_line(void *ctx, const char *line, size_t len)
 		fflush(stdout);
 }
 
+/* Why an mmap of the guest's memory failed, in the user's terms: the
+ * host's free memory, when it can say, is what --mem must fit in. */
+static void say_no_memory(const struct guest *g, uint32_t kib, int err)
+{
+	struct k_meminfo mi;
+
+	fprintf(stderr, "launcher: guest %s: cannot map %u KiB of guest memory (--mem %u KiB "
+		"and its device pages): %s", g->name, kib, g->ram_bytes / 1024, strerror(err));
+	if (err == ENOMEM && meminfo(&mi) == 0)
+		fprintf(stderr, "; the host has %u KiB free: give a smaller --mem, or the "
+			"machine more memory", mi.free_frames * (GUEST_PAGE / 1024));
+	fputc('\n', stderr);
+}
+
 static int map_memory(struct guest *g, uint32_t ram_bytes)
 {
 	uint32_t pfn_limit = layout_rings(&g->page, ram_bytes);
 	void *base = mmap((size_t)pfn_limit * GUEST_PAGE);
 
+	g->ram_bytes = ram_bytes;
 	if (base == MAP_FAILED) {
-		fprintf(stderr, "launcher: cannot map %u KiB of guest memory: %s\n",
-			pfn_limit * (GUEST_PAGE / 1024), strerror(errno));
+		say_no_memory(g, pfn_limit * (GUEST_PAGE / 1024), errno);
 		return -1;
 	}
-	g->ram_bytes = ram_bytes;
 	g->mem = (struct guest_mem){ .base = base, .size = pfn_limit * GUEST_PAGE };
 	return 0;
 }

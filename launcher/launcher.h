@@ -23,7 +23,10 @@
  *   launcher: WHY, and on the next line the usage      exit 1 (command line)
  *   launcher: FILE: WHY                                exit 1 (cannot load FILE,
  *                                  or the --disk image, block.c)
- *   launcher: cannot map N KiB of guest memory: WHY    exit 1
+ *   launcher: guest NAME: cannot map N KiB of guest memory (--mem M KiB and
+ *     its device pages): WHY[; the host has F KiB free: ...]  exit 1
+ *   launcher: guest NAME: another guest is already called NAME: give each its
+ *     own --name                                     exit 1
  *   launcher: /dev/kennel: OP: REASON                  exit 1 (OP: open, KN_INIT,
  *                                  KN_RUN, KN_IRQ; a failed KN_STATS is reported
  *                                  but leaves the status the guest earned)

@@ -73,9 +73,27 @@ int parse_mem_size(const char *text, uint32_t *bytes, char *why, size_t whylen)
 	return 0;
 }
 
+/* The host takes only names of printable characters without spaces
+ * (kennel_dev.c's name_ok, or KN_INIT's EINVAL): the first byte that is
+ * not, or len. */
+static size_t first_unprintable(const char *name, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (unsigned char)name[i] >= 0x21 && (unsigned char)name[i] < 0x7f)
+		i++;
+	return i;
+}
+
 static int set_name(struct launch_options *o, const char *name, size_t len,
 		    char *why, size_t whylen)
 {
+	size_t bad = first_unprintable(name, len);
+
+	if (bad < len)
+		return explain(-1, why, whylen, "the guest's name has byte 0x%02x at position %u: "
+			       "give one of printable characters, no spaces, with --name",
+			       (unsigned char)name[bad], (unsigned)bad + 1);
 	if (len == 0)
 		return explain(-1, why, whylen, "the guest's name is empty: give one with --name");
 	if (len >= sizeof(o->name))

@@ -6,7 +6,9 @@
  * SIZE is the guest's RAM: bytes, or a number followed by K or M (16M,
  * 4096K, 1048576); 16M if not given; a multiple of 4K from 1M to 256M.
  * NAME labels the guest's output; it defaults to the ELF file's name
- * without its directory and ".elf" (/guests/hello.elf: "hello"). --disk
+ * without its directory and ".elf" (/guests/hello.elf: "hello"), and
+ * must be 1 to 31 printable characters without spaces, the host's rule,
+ * and no other running guest's (the host refuses that). --disk
  * gives the guest a block device served from the file IMAGE (block.c):
  * its writes go to the file, which one guest at a time may use.
  * --snapshot-disk IMAGE (or --disk IMAGE,ro) serves a copy of IMAGE in
@@ -51,7 +53,8 @@
 	"  --mem SIZE              the guest's RAM: bytes, or a number and K or M; 1M to 256M, " \
 	"a multiple of 4K (default 16M)\n" \
 	"  --name NAME             the label of the guest's lines and its name in the monitor " \
-	"(default: GUEST without .elf)\n" \
+	"(default: GUEST without .elf); printable, no spaces, at most 31 characters, one guest " \
+	"per name\n" \
 	"  --disk IMAGE            a block device served from the file IMAGE (on /var); its " \
 	"writes go to the file, one guest at a time\n" \
 	"  --disk IMAGE,ro\n" \

@@ -182,7 +182,11 @@ static int start_guest(struct guest *g)
 		return device_error(g, "open");
 	if (ioctl(g->fd, KN_INIT, &init) == 0)
 		return LAUNCHER_RUNNING;
-	device_error(g, "KN_INIT");
+	if (errno == EEXIST)
+		say(g, stderr, "guest %s: another guest is already called %s: give each "
+		    "its own --name", g->name, g->name);
+	else
+		device_error(g, "KN_INIT");
 	close(g->fd);
 	g->fd = -1;			/* no guest: no stats either */
 	return LAUNCHER_EXIT_ERROR;

@@ -32,7 +32,8 @@ struct kn_init {
 	uint32_t entry;			/* initial eip */
 	uint32_t boot_info;		/* initial esi: gpa of kennel_boot_info */
 	uint32_t flags;			/* KN_INIT_* */
-	char name[KN_NAME_MAX];		/* printable, NUL-terminated, not empty */
+	char name[KN_NAME_MAX];		/* printable, NUL-terminated, not empty, and
+					 * no other guest's (else EEXIST) */
 };
 
 /* Return from KN_RUN also when console input waits for this Launcher. */

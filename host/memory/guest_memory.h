@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include "host/guest.h"
 
-/* gmap.c (V:300): the guest memory object, one per guest. Every host user
+/* gmap.c: the guest memory object, one per guest. Every host user
  * of a guest page names it by (guest, gpfn) and holds a reference while it
  * uses the frame: each shadow PTE holds one from fill to release, a host
  * copy for its duration, a Launcher I/O buffer until completion; the

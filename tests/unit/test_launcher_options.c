@@ -290,6 +290,33 @@ static void test_empty_names(void **state)
 	assert_string_equal(why, "the guest's name is empty: give one with --name");
 }
 
+/*T:972 The host refuses a name with a space or a control byte (EINVAL
+ * from KN_INIT, which says nothing of why); the Launcher says which byte,
+ * whether the name came from --name or from the file. */
+static void test_unprintable_names(void **state)
+{
+	char *space[] = { "launcher", "--name", "my guest", "g.elf" };
+	char *newline[] = { "launcher", "--name", "a\nb", "g.elf" };
+	char *high[] = { "launcher", "--name", "caf\xe9", "g.elf" };
+	char *tilde[] = { "launcher", "--name", "!a~", "g.elf" };
+
+	(void)state;
+	assert_int_equal(parse(ARGC(space), space), -1);
+	assert_string_equal(why, "the guest's name has byte 0x20 at position 3: give one of "
+			    "printable characters, no spaces, with --name");
+	assert_int_equal(parse(ARGC(newline), newline), -1);
+	assert_string_equal(why, "the guest's name has byte 0x0a at position 2: give one of "
+			    "printable characters, no spaces, with --name");
+	assert_int_equal(parse(ARGC(high), high), -1);
+	assert_string_equal(why, "the guest's name has byte 0xe9 at position 4: give one of "
+			    "printable characters, no spaces, with --name");
+	assert_null(name_from("/guests/two words.elf"));
+	assert_string_equal(why, "the guest's name has byte 0x20 at position 4: give one of "
+			    "printable characters, no spaces, with --name");
+	assert_int_equal(parse(ARGC(tilde), tilde), 0);
+	assert_string_equal(opts.name, "!a~");
+}
+
 static void test_long_names(void **state)
 {
 	char longest[] = "/g/abcdefghijklmnopqrstuvwxyz01234.elf";	/* 31 + .elf */
@@ -387,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_options_after_the_file_are_the_guests),
 		cmocka_unit_test(test_name_from_file),
 		cmocka_unit_test(test_empty_names),
+		cmocka_unit_test(test_unprintable_names),
 		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_cmdline_limit),
 		cmocka_unit_test(test_empty_words),

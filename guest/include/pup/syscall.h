@@ -131,6 +131,6 @@ struct pup_sysinfo {
  * and the strings, as on the kennel host (arch/x86/syscall.h). */
 #define PUP_USER_BASE		0x00400000u
 #define PUP_USER_STACK_TOP	0xBFFF0000u
-#define PUP_KERNEL_BASE		0xC0000000u
+#define PUP_KERNEL_BASE		0xD0000000u	/* the host's is 0xC0000000 */
 
 #endif

@@ -163,7 +163,7 @@ static void test_memory(void)
 	check(sbrk(0x7fffffff) == -ENOMEM, "sbrk too much", 0);
 	big[0] = 1, big[19999] = 2;
 	check(big[0] + big[19999] == 3, "stack grows", 0);
-	check(write(1, (void *)0xC0100000, 4) == -EFAULT, "kernel pointer", 0);
+	check(write(1, (void *)(PUP_KERNEL_BASE + 0x100000), 4) == -EFAULT, "kernel pointer", 0);
 	check(write(1, (void *)0x10, 4) == -EFAULT, "unmapped pointer", 0);
 	check(read(0, (void *)0x400000, 4) == -EFAULT, "read into code", 0);
 	check(stat((const char *)0xBFFFFFFF, (void *)0) == -EFAULT, "bad path", 0);
