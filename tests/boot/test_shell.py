@@ -10,6 +10,8 @@
 #   before the shell had given the job the console.
 # - Ctrl-D ends `cat` (status 0), and at the prompt ends the shell with
 #   $?, which powers pup off with that status, QEMU's 65+2N.
+# - kill -SIGNAL: by name, number and process group, each with its status
+#   (128 + the signal); the shell ignores SIGINT sent to it.
 # - `exit 3` reaches QEMU's status (71) and, under kennel, the Launcher's
 #   (3) and the host's line saying so.
 # - 200 lines pasted at once all run, each token checked: nothing typed
@@ -185,8 +187,41 @@ def check_help(shell):
     assert programs == sorted(p.name for p in STAGED_BIN.iterdir()), out
 
 
+def killed_in_background(shell, how, status):
+    """Start a background sleeper, send it a signal with kill `how`
+    (PID stands for its pid), and wait for the shell's report of it."""
+    started = shell.run("sleep 100000 &")
+    m = re.fullmatch(r"\[(\d+)\] sleep", started[0])
+    assert m and len(started) == 1, started
+    pid = int(m.group(1))
+    assert shell.run("kill " + how.replace("PID", str(pid))) == []
+    report = "sh: [%d] sleep: killed (status %d)" % (pid, status)
+    for _ in range(20):                   # reaped before a prompt, once it is dead
+        if shell.machine.output.count(shell.prefix + report) == 1:
+            return
+        shell.run("sleep 50")
+    raise AssertionError("no %r%s" % (report, shell.machine.tail()))
+
+
+def check_kill(shell):
+    killed_in_background(shell, "-INT PID", SIGINT_STATUS)
+    killed_in_background(shell, "-9 PID", 137)
+    killed_in_background(shell, "-KILL -PID", 137)        # its process group
+    killed_in_background(shell, "PID", 143)               # SIGTERM
+    assert shell.run("kill -FOO 1") == [
+        "kill: FOO: no such signal (HUP INT QUIT KILL SEGV PIPE TERM, or 0 to 31)"]
+    sh = [l.split()[0] for l in shell.run("ps")[1:] if l.split()[-1].endswith("sh")]
+    assert len(sh) == 1, sh
+    # The shell ignores SIGINT, so Ctrl-C at its prompt cannot end it.
+    assert shell.run("kill -INT %s; echo the shell ignored it" % sh[0]) == [
+        "the shell ignored it"]
+    assert shell.run("kill -0 %s; echo $?" % sh[0]) == ["0"]
+    assert shell.run("kill -0 9999; echo $?") == ["kill: 9999: No such process", "1"]
+
+
 def check_all(shell):
     check_help(shell)
+    check_kill(shell)
     check_ctrl_c(shell)
     check_cat_ends_on_ctrl_d(shell)
     check_pipes_and_redirection(shell)
