@@ -260,7 +260,7 @@ static void test_partial_line_still_cut_at_the_limit(void **state)
 	assert_int_equal(lines[1][lens[1] - 1], '\n');
 }
 
-/* L:600: a guest's line editor moves within the line it shows: left, a
+/* As L:600 says, a guest's line editor moves within the line it shows: left, a
  * byte typed over what is there, erase to the end; the buffer follows
  * the screen, and a move never enters the prefix. */
 static void test_cursor_moves_within_the_line(void **state)
