@@ -25,8 +25,8 @@ import random
 import re
 
 from kennel_qemu import EXIT_SUCCESS
-from test_pup import (BOOT_TIMEOUT, COMMAND_TIMEOUT, FILES, STAGED_BIN, disk_copy,
-                      kennel_shell, ls_line, native_shell)
+from test_pup import (BOOT_TIMEOUT, BUILD, COMMAND_TIMEOUT, FILES, LAUNCHER, PUP, STAGED_BIN,
+                      disk_copy, kennel_shell, ls_line, native_shell, require)
 
 CTRL_C, CTRL_D = "\x03", "\x04"
 UP, LEFT = "\x1b[A", "\x1b[D"
@@ -280,3 +280,39 @@ def test_ctrl_d_ends_the_shell_native(qemu, tmp_path):
     shell = native_shell(qemu, disk_copy(tmp_path))
     ctrl_d_at_the_prompt(shell)
     assert shell.machine.wait_exit(timeout=BOOT_TIMEOUT) == qemu_status_of(1)
+
+
+#T:967 pup's kernel test, ktest (G:580), as the first program on its own
+# disk: every system call from ring 3, signals and pipes among them
+# (G:890), both ways; it must pass all its checks, and pup must power
+# off with its status, 0.
+KTEST_DISK = BUILD / "guest" / "kernel-test.img"
+KTEST_LINE = r"ktest: (\d+) checks, (\d+) failed"
+
+
+def check_ktest(machine, prefix):
+    machine.expect(re.escape(prefix) + KTEST_LINE, timeout=120)
+    checks, failed = int(machine.match.group(1)), int(machine.match.group(2))
+    assert checks >= 60 and failed == 0, machine.tail()
+    machine.expect_exact("pup: powering off (/bin/ktest exited with status 0)",
+                         timeout=COMMAND_TIMEOUT)
+    assert machine.wait_exit(timeout=BOOT_TIMEOUT) == EXIT_SUCCESS, machine.tail()
+
+
+def test_ktest_native(qemu, tmp_path):
+    require(PUP, KTEST_DISK)
+    disk = tmp_path / "ktest.img"
+    disk.write_bytes(KTEST_DISK.read_bytes())
+    machine = qemu(kernel=PUP.relative_to(BUILD.parent), append="init=/bin/ktest",
+                   extra=["-drive", "file=%s,format=raw,if=ide" % disk])
+    check_ktest(machine, "")
+
+
+def test_ktest_under_kennel(qemu):
+    require(LAUNCHER, PUP, KTEST_DISK)
+    run = "run=/bin/launcher,--mem,32M,--snapshot-disk,/guests/ktest.img,/guests/pup.elf," \
+          "init=/bin/ktest"
+    machine = qemu(append=run, initrd=["%s /bin/launcher" % LAUNCHER, "%s /guests/pup.elf" % PUP,
+                                       "%s /guests/ktest.img" % KTEST_DISK])
+    check_ktest(machine, "[pup] ")
+    assert launcher_exits(machine) == ["0"], machine.tail()
