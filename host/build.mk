@@ -23,3 +23,10 @@ $(BUILD)/tests/unit/test_userfault_rules: \
 	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
 $(BUILD)/tests/unit/test_userfault_rules: $(UNIT_SRCS_test_userfault_rules) \
 	$(wildcard lib/*.h host/memory/*.h arch/x86/*.h) host/build.mk
+
+# The scan of page categories (V:400) is pure logic too (T:910).
+UNIT_TESTS += test_scan
+UNIT_SRCS_test_scan := host/memory/scan.c
+$(BUILD)/tests/unit/test_scan: CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_scan: $(UNIT_SRCS_test_scan) host/memory/scan.h arch/x86/kennel_dev.h \
+	host/build.mk

@@ -19,6 +19,7 @@
 #include "host/kernel/proc.h"
 #include "host/switcher.h"
 #include "host/fpu_state.h"
+#include "host/memory/scan.h"
 
 #define GUESTS_MAX	KN_GUESTS_MAX	/* ids are slots of the table (H:130) */
 
@@ -31,15 +32,18 @@ struct shadow_dir {
 };
 
 #define CHECKED_SELECTOR_SETS	4
-#define FRAME_CACHE_SLOTS	64
 
 struct guest {
 	struct process *launcher;	/* owns the memory; runs the guest */
 	uint32_t mem_base;		/* in the Launcher's address space */
 	uint32_t pfn_limit;		/* frames [0, pfn_limit) are valid */
-	struct frame_cache_slot {	/* guest page -> host frame, as found (V:145) */
-		uint32_t gpfn, frame;	/* frame 0: an empty slot */
-	} frame_cache[FRAME_CACHE_SLOTS];
+	bool pinned;			/* the OS keeps that range mapped (U:145) */
+	struct gpage *gpages;		/* the guest memory object (V:300) */
+	uint32_t gmap_live;		/* gpages with ref > 0 */
+	bool gmap_dying;		/* teardown begun: gmap_get refuses */
+	bool wp_pending;		/* pages armed since the last sweep (V:340) */
+	bool special_held;		/* special_gpfn is held for the guest's life */
+	uint32_t special_gpfn;		/* the shared page (V:350) */
 	uint32_t flags;			/* KN_INIT_* */
 	char name[KN_NAME_MAX];		/* the Launcher's --name, for the monitor */
 	uint64_t created_ms;		/* timer_ms() at KN_INIT */
@@ -55,8 +59,9 @@ struct guest {
 
 	/* The shared page and the hypercalls that came through it. */
 	uint32_t data_gpa;		/* 0: KH_INIT not done yet */
-	uint8_t *data_view;		/* the shared page in the host's direct map, or
-					   NULL when it straddles two pages (V:205) */
+	uint8_t *data_view;		/* the shared page in the host's direct map, held
+					   by the gmap, or NULL when it straddles two
+					   pages (V:205) */
 	uint32_t async_next;		/* next ring slot the host runs */
 	bool hcall_waiting;		/* regs hold a hypercall to run */
 	uint64_t time_written;		/* tick of the last time_ns update */
@@ -103,6 +108,8 @@ struct guest {
 	} checked_addresses;
 	struct kn_stats stats;
 	struct userfault *userfault;	/* KN_UF_OPEN's handle, or NULL (V:500) */
+	struct scan_index written;	/* pages that may be written (V:420) */
+	bool watched;			/* the Launcher's mapping is (V:440) */
 };
 
 /*H:120 The one way a guest dies. kill_guest records the first reason (the

@@ -73,9 +73,17 @@ static void initial_regs(struct guest *g, const struct kn_init *in)
 	r->eflags = EFLAGS_IF | EFLAGS_RESERVED;
 }
 
+/* The teardown of guest memory (V:360): no new requests, the shadows'
+ * references dropped, then the gmap's own, then the pin, in that order,
+ * so that the OS cannot free a frame the gmap still holds. */
 static void guest_free(struct guest *g)
 {
+	gmap_begin_teardown(g);
 	shadow_destroy(g);
+	pm_scan_destroy(g);
+	gmap_destroy(g);
+	if (g->pinned)
+		uspace_unpin(g->launcher, g->mem_base, guest_limit(g));
 	if (g->regs_frame)
 		BUG_ON(frame_free(g->regs_frame) != 0);
 	kfree(g);
@@ -102,11 +110,16 @@ static int32_t guest_create(const struct kn_init *in, struct guest **out)
 	g->created_ms = timer_ms();
 	guest_gdt_init(g);
 	initial_regs(g, in);
-	err = shadow_init(g);
+	err = uspace_pin(current, g->mem_base, guest_limit(g));
+	g->pinned = !err;
 	if (!err)
-		err = uspace_pin(current, g->mem_base, guest_limit(g));
-	if (!err && (err = guests_add(g)))
-		uspace_unpin(current, g->mem_base, guest_limit(g));
+		err = gmap_init(g);
+	if (!err)
+		err = pm_scan_init(g);
+	if (!err)
+		err = shadow_init(g);
+	if (!err)
+		err = guests_add(g);
 	if (err)
 		guest_free(g);
 	*out = err ? NULL : g;
@@ -204,6 +217,7 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	case KN_IRQ:		return kn_irq(g, uarg);
 	case KN_GET_REGS:	return kn_get_regs(g, uarg);
 	case KN_SET_REGS:	return kn_set_regs(g, uarg);
+	case KN_PM_SCAN:	return pm_scan_ioctl(g, uarg);
 	case KN_STATS:		return copy_to_user(uarg, &g->stats, sizeof(g->stats)) ? -EFAULT : 0;
 	case KN_UF_OPEN:	return userfault_open(g, uarg);
 	default:		return -ENOTTY;
@@ -211,8 +225,9 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 }
 
 /*H:160 Closing the file ends the guest: out of the timer's list first,
- * then whatever the host held for it — the pin on its memory, the FPU,
- * the Switcher's loaded tables, the shadow page tables, the regs page.
+ * then whatever the host held for it — the FPU, the Switcher's loaded
+ * tables, the shadow page tables, the guest memory object's references
+ * (V:360), the pin on its memory, the regs page.
  * The guest's memory was never the host's; it stays the Launcher's, now
  * free to unmap. Next: where KN_RUN spends its time, run_guest, H:200. */
 static void kn_release(struct file *f)
@@ -223,7 +238,6 @@ static void kn_release(struct file *f)
 		return;
 	guests_remove(g);
 	userfault_guest_gone(g);
-	uspace_unpin(g->launcher, g->mem_base, guest_limit(g));
 	fpu_forget(g);
 	switcher_forget(g);
 	guest_free(g);

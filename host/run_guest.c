@@ -140,6 +140,8 @@ static void enter_guest(struct guest *g)
 	}
 	g->regs->eflags = guest_eflags(g->regs->eflags);
 	update_guest_time(g);
+	if (g->wp_pending)
+		shadow_write_protect(g);
 	shadow_pin_stack(g);
 	if (g->dead)
 		return;

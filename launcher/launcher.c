@@ -166,6 +166,7 @@ int main(int argc, char **argv)
 	if (read_command_line(argc, argv, &opts))
 		return LAUNCHER_EXIT_ERROR;
 	guest.name = opts.name;
+	guest.elf_path = opts.elf_path;
 	guest.fd = -1;
 	output_init(&guest.out, opts.name, print_guest_line, NULL);
 	ioctl(STDIN_FILENO, CONSOLE_SET_LABEL, (void *)opts.name);	/* cosmetic */

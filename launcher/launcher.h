@@ -33,6 +33,7 @@
  *   launcher: /dev/kennel: KN_RUN: unknown exit reason N       exit 1
  *   launcher: /dev/console: REASON                     exit 1
  *   launcher: NAME stats: COUNTER VALUE                with --stats (stats.h)
+ *   launcher: scan-test: ...                           a test guest's scan (L:400)
  *
  * MESSAGE comes from the guest or the host and is printed with its control
  * bytes turned into '?', like guest output. Next: the command line,
@@ -42,24 +43,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "arch/x86/kennel_dev.h"
 #include "arch/x86/virtio.h"
 #include "launcher/guest_mem.h"
 #include "launcher/output.h"
 #include "launcher/virtqueue.h"
 
-/*L:045 The exit status says how the guest ended, so a script (or the
- * host's own "exited with status N" line) can tell a guest that finished
- * from one that failed, and a guest that failed from one that was
- * stopped. A guest that powers off gives its own status (KH_SHUTDOWN's
- * third argument: pup's shell's `exit 3` makes the Launcher exit 3), as
- * ssh gives the remote command's; the Launcher's own endings sit above
- * what a guest normally says, as timeout(1)'s do (a guest that says 125
- * itself is told apart by the Launcher's last line):*/
-#define LAUNCHER_EXIT_POWEROFF	0	/* the guest powered off (with status 0) */
-#define LAUNCHER_EXIT_ERROR	125	/* usage, loading or /dev/kennel error */
-#define LAUNCHER_EXIT_CRASHED	126	/* the guest said KH_SHUTDOWN_CRASH */
-#define LAUNCHER_EXIT_KILLED	127	/* killed by the host, or broke its devices */
-/*:*/
+/* The Launcher's exit statuses are in arch/x86/kennel_dev.h (L:045): the
+ * programs that start Launchers read them too. */
 
 /* Not an exit status: "carry on running the guest". */
 #define LAUNCHER_RUNNING	(-1)
@@ -86,6 +77,7 @@ struct device {
 
 struct guest {
 	const char *name;
+	const char *elf_path;		/* the kernel's file */
 	int fd;				/* /dev/kennel */
 	uint32_t entry;			/* the kernel's first instruction */
 	struct guest_mem mem;		/* [0, pfn_limit pages) */
@@ -105,6 +97,9 @@ int run_guest(struct guest *g);
 void print_stats(struct guest *g);
 int send_irq(struct guest *g, uint32_t irq);
 int bad_virtqueue(struct guest *g, const char *what);
+
+/* scan_test.c: a KH_NOTIFY of KN_SCAN_TEST_NOTIFY | gpa (L:400). */
+int scan_test(struct guest *g, uint32_t value);
 
 /* console.c */
 int console_add(struct guest *g);

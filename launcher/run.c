@@ -21,6 +21,7 @@
 #include <kennel.h>
 #include "arch/x86/hypercall.h"
 #include "arch/x86/kennel_dev.h"
+#include "arch/x86/scan_test.h"
 #include "launcher/launcher.h"
 #include "launcher/layout.h"
 #include "launcher/stats.h"
@@ -92,6 +93,8 @@ static int notify(struct guest *g, uint32_t gpa)
 	char what[64];
 	uint32_t q;
 
+	if (gpa & KN_SCAN_TEST_NOTIFY)
+		return scan_test(g, gpa);
 	if (!(d = find_queue(g, gpa, &q))) {
 		snprintf(what, sizeof(what), "notify of unknown queue 0x%08x", gpa);
 		return guest_broke(g, what);

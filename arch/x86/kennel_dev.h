@@ -127,6 +127,7 @@ struct pm_scan_arg {
 #define KN_CTL_PAUSE		0x4b12	/* guest id (by value) */
 #define KN_CTL_RESUME		0x4b13	/* guest id (by value) */
 #define KN_CTL_KILL		0x4b14	/* guest id (by value) */
+#define KN_CTL_PM_SCAN		0x4b18	/* struct kn_ctl_scan * (in/out) */
 
 #define KN_STATE_RUNNING	1	/* running, or ready to */
 #define KN_STATE_HALTED		2	/* waiting for an interrupt */
@@ -145,6 +146,28 @@ struct kn_guest_info {
 	struct kn_stats stats;
 };
 
+/*L:045 A Launcher's exit status says how the guest ended, so a script (or the
+ * host's own "exited with status N" line) can tell a guest that finished
+ * from one that failed, and a guest that failed from one that was
+ * stopped. A guest that powers off gives its own status (KH_SHUTDOWN's
+ * third argument: pup's shell's `exit 3` makes the Launcher exit 3), as
+ * ssh gives the remote command's; the Launcher's own endings sit above
+ * what a guest normally says, as timeout(1)'s do (a guest that says 125
+ * itself is told apart by the Launcher's last line):*/
+#define LAUNCHER_EXIT_POWEROFF	0	/* the guest powered off (with status 0) */
+#define LAUNCHER_EXIT_ERROR	125	/* usage, loading or /dev/kennel error */
+#define LAUNCHER_EXIT_CRASHED	126	/* the guest said KH_SHUTDOWN_CRASH */
+#define LAUNCHER_EXIT_KILLED	127	/* killed by the host, or broke its devices */
+/*:*/
+/* KN_CTL_PM_SCAN: KN_PM_SCAN (above) of any guest, for the monitor's
+ * scan command; the same checks, errors and answer, vec in the caller's
+ * memory. */
+struct kn_ctl_scan {
+	uint32_t id;			/* in */
+	uint32_t reserved;
+	struct pm_scan_arg arg;		/* in/out, as for KN_PM_SCAN */
+};
+
 /* These structures cross from the Launcher's build to the host's, so
  * their layout is the ABI: pinned here, field by field. */
 _Static_assert(sizeof(struct kn_init) == 20 + KN_NAME_MAX, "struct kn_init is ABI");
@@ -158,6 +181,9 @@ _Static_assert(offsetof(struct kn_regs, eip) == 32 && offsetof(struct kn_regs, t
 	       sizeof(struct kn_regs) == 72, "struct kn_regs is ABI");
 _Static_assert(sizeof(struct pm_scan_arg) == 96 && offsetof(struct pm_scan_arg, walk_end) == 32 &&
 	       sizeof(struct page_region) == 24, "struct pm_scan_arg is Linux's layout");
+_Static_assert(sizeof(struct kn_stats) == KH_STATS_MAX, "KH_GET_STATS writes a struct kn_stats");
+_Static_assert(offsetof(struct kn_ctl_scan, arg) == 8 && sizeof(struct kn_ctl_scan) == 104,
+	       "struct kn_ctl_scan is ABI");
 _Static_assert(offsetof(struct kn_stats, traps) == 8 * KH_NR_CALLS &&
 	       offsetof(struct kn_stats, host_interrupts) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS) &&
 	       offsetof(struct kn_stats, page_tables) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 6) &&

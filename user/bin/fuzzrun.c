@@ -5,7 +5,7 @@
  * runs GUESTS Launchers in turn, with --stats, each on
  * /guests/fuzz.elf with seed SEED + i and CALLS calls (T:760), and
  * checks that every Launcher ended as a Launcher may: 0 (the guest
- * survived and powered off), 126 (it crashed itself) or 127 (the host killed
+ * survived and powered off), 2 (it crashed itself) or 3 (the host killed
  * it). All the while a canary runs beside them: the bystander guest
  * (T:465), which checks its memory pattern across 25 naps and must
  * succeed; each time it ends it is started again. The host's free frames
@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kennel.h>
+#include "arch/x86/kennel_dev.h"
 
 static uint32_t free_frames(void)
 {
@@ -91,9 +92,9 @@ int main(int argc, char **argv)
 		}
 		if (status == 0)
 			survived++;
-		else if (status == 127)		/* the Launcher's statuses, L:045 */
+		else if (status == LAUNCHER_EXIT_KILLED)
 			killed++;
-		else if (status == 126)
+		else if (status == LAUNCHER_EXIT_CRASHED)
 			crashed++;
 		else if (bad++ < 5)
 			printf("fuzzrun: guest %u: Launcher status %d\n", seed + i, status);

@@ -309,6 +309,70 @@ static int cmd_mem(int argc, char **argv)
 	return 0;
 }
 
+/*V:460 scan: the category histogram of one guest's memory, from
+ * KN_CTL_PM_SCAN (V:450): one walk of every page with no mask, so every
+ * page matches, and every category returned, so each region is a run of
+ * pages alike; the regions come in vectors of SCAN_VEC, each call going
+ * on from the last one's walk_end, and each region's pages are counted
+ * under each of its categories. */
+#define SCAN_VEC	64
+
+static const struct {
+	uint64_t bit;
+	const char *name;
+} scan_categories[] = {
+	{ PAGE_IS_PRESENT, "present" }, { PAGE_IS_PFNZERO, "zero" },
+	{ PAGE_IS_MISSING, "missing" }, { PAGE_IS_WRITTEN, "written" },
+	{ PAGE_IS_WPALLOWED, "armed" }, { PAGE_IS_ACCESSED, "accessed" },
+	{ PAGE_IS_PAGETABLE, "page-table" }, { PAGE_IS_PINNED, "pinned" },
+	{ PAGE_IS_SWAPPED, "swapped" }, { PAGE_IS_FILE, "file" },
+};
+
+#define NCATEGORIES ((int)(sizeof(scan_categories) / sizeof(scan_categories[0])))
+
+static void count_regions(const struct page_region *vec, int n, uint64_t pages[NCATEGORIES])
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t len = (vec[i].end - vec[i].start) / 4096;
+
+		for (int c = 0; c < NCATEGORIES; c++)
+			if (vec[i].categories & scan_categories[c].bit)
+				pages[c] += len;
+	}
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+	static struct page_region vec[SCAN_VEC];
+	uint64_t pages[NCATEGORIES] = { 0 }, regions = 0;
+	struct kn_guest_info g;
+	struct kn_ctl_scan s;
+	uint32_t id;
+	int n;
+
+	if (existing_guest(argc, argv, &id, &g))
+		return -1;
+	memset(&s, 0, sizeof(s));
+	s.id = id;
+	s.arg = (struct pm_scan_arg){ .size = sizeof(s.arg), .end = (uint64_t)g.pfn_limit * 4096,
+		.vec = (uint64_t)(uintptr_t)vec, .vec_len = SCAN_VEC,
+		.return_mask = PM_SCAN_CATEGORIES };
+	do {
+		s.arg.start = s.arg.walk_end;
+		if ((n = ioctl(ctl, KN_CTL_PM_SCAN, &s)) < 0) {
+			printf("monitor: scan: guest %u: %s\n", id, strerror(errno));
+			return -1;
+		}
+		count_regions(vec, n, pages);
+		regions += (uint64_t)n;
+	} while (s.arg.walk_end != s.arg.end);
+	printf("guest %u (%s): %u pages in %llu runs of pages alike\n", id, g.name,
+	       g.pfn_limit, (unsigned long long)regions);
+	for (int c = 0; c < NCATEGORIES; c++)
+		printf("  %-10s %8llu\n", scan_categories[c].name, (unsigned long long)pages[c]);
+	return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 struct command {
@@ -326,6 +390,7 @@ static const struct command commands[] = {
 	{ "start", "ARGS...", "run /bin/launcher ARGS...", cmd_start },
 	{ "focus", "ID", "give the keyboard to a guest", cmd_focus },
 	{ "mem", "", "host frames, by holder", cmd_mem },
+	{ "scan", "ID", "a guest's pages by category (present, written...)", cmd_scan },
 	{ "help", "", "this list", cmd_help },
 	{ "quit", "", "leave the monitor", NULL },
 };
