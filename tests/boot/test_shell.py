@@ -24,6 +24,8 @@
 import random
 import re
 
+import pexpect
+
 from kennel_qemu import EXIT_SUCCESS
 from test_pup import (BOOT_TIMEOUT, BUILD, COMMAND_TIMEOUT, FILES, LAUNCHER, PUP, STAGED_BIN,
                       disk_copy, kennel_shell, ls_line, native_shell, require)
@@ -316,3 +318,31 @@ def test_ktest_under_kennel(qemu):
                                        "%s /guests/ktest.img" % KTEST_DISK])
     check_ktest(machine, "[pup] ")
     assert launcher_exits(machine) == ["0"], machine.tail()
+
+
+#T:969 make run-native as a person types at it: Ctrl-C interrupts pup's
+# foreground job and not QEMU (QEMU_FLAGS' console has signal=off), and
+# the shell's `exit 3` comes back as "guest exited with status 3" from
+# the recipe, which exits 3 (make reports "Error 3" and exits 2, as it
+# does for any recipe that fails).
+def test_make_run_native_passes_ctrl_c_and_the_status(tmp_path):
+    from test_run import make_run_native
+    with open(tmp_path / "console.log", "w") as log:
+        child = make_run_native(tmp_path / "native-disk.img", log)
+        child.sendline("sleep 100000")
+        child.expect_exact("sleep 100000")
+        for _ in range(5):
+            child.send(CTRL_C)
+            if child.expect([r"\^C\r*\npup:/\$ ", pexpect.TIMEOUT], timeout=5) == 0:
+                break
+        else:
+            raise AssertionError("sleep was not interrupted: " + child.before[-2000:])
+        child.sendline("echo status $?")
+        child.expect_exact("status 130")
+        child.expect_exact("pup:/$ ")
+        child.sendline("exit 3")
+        child.expect_exact("pup: powering off (/bin/sh exited with status 3)")
+        child.expect_exact("guest exited with status 3")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert "Error 3" in child.before and child.exitstatus == 2, child.before[-2000:]
