@@ -71,13 +71,18 @@ static void hc_shutdown(struct guest *g, const struct kh_args *a)
 		kill_guest(g, "KH_SHUTDOWN: kind %u is neither poweroff nor crash", a->arg2);
 		return;
 	}
+	if (a->arg3 > (a->arg2 == KH_SHUTDOWN_POWEROFF ? KH_STATUS_MAX : 0)) {
+		kill_guest(g, "KH_SHUTDOWN: status %u is not 0..%u (a crash has none)", a->arg3,
+			   KH_STATUS_MAX);
+		return;
+	}
 	if (!guest_range_ok(g, a->arg1, 1)) {
 		kill_guest(g, "KH_SHUTDOWN: message at 0x%x is outside guest memory", a->arg1);
 		return;
 	}
 	len = guest_limit(g) - a->arg1;
 	len = len < KH_MESSAGE_MAX ? len : KH_MESSAGE_MAX;
-	guest_exit_to_launcher(g, KN_EXIT_SHUTDOWN, a->arg2, 0);
+	guest_exit_to_launcher(g, KN_EXIT_SHUTDOWN, a->arg2, a->arg3);
 	memset(g->exit.message, 0, sizeof(g->exit.message));
 	guest_read(g, a->arg1, g->exit.message, len);
 	g->exit.message[KH_MESSAGE_MAX] = 0;

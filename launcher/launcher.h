@@ -50,11 +50,15 @@
 /*L:045 The exit status says how the guest ended, so a script (or the
  * host's own "exited with status N" line) can tell a guest that finished
  * from one that failed, and a guest that failed from one that was
- * stopped:*/
-#define LAUNCHER_EXIT_POWEROFF	0	/* the guest powered off */
-#define LAUNCHER_EXIT_ERROR	1	/* usage, loading or /dev/kennel error */
-#define LAUNCHER_EXIT_CRASHED	2	/* the guest said KH_SHUTDOWN_CRASH */
-#define LAUNCHER_EXIT_KILLED	3	/* killed by the host, or broke its devices */
+ * stopped. A guest that powers off gives its own status (KH_SHUTDOWN's
+ * third argument: pup's shell's `exit 3` makes the Launcher exit 3), as
+ * ssh gives the remote command's; the Launcher's own endings sit above
+ * what a guest normally says, as timeout(1)'s do (a guest that says 125
+ * itself is told apart by the Launcher's last line):*/
+#define LAUNCHER_EXIT_POWEROFF	0	/* the guest powered off (with status 0) */
+#define LAUNCHER_EXIT_ERROR	125	/* usage, loading or /dev/kennel error */
+#define LAUNCHER_EXIT_CRASHED	126	/* the guest said KH_SHUTDOWN_CRASH */
+#define LAUNCHER_EXIT_KILLED	127	/* killed by the host, or broke its devices */
 /*:*/
 
 /* Not an exit status: "carry on running the guest". */

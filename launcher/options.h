@@ -62,8 +62,8 @@
 	"stops\n" \
 	"  --stats                 print the host's counters for the guest when it stops\n" \
 	"  --help, -h              this text\n" \
-	"Exit status: 0 powered off, 1 bad command line, image or device, 2 crashed, 3 killed " \
-	"by the host.\n"
+	"Exit status: the guest's own when it powers off (0 usually), 125 bad command line, " \
+	"image or device, 126 crashed, 127 killed by the host.\n"
 
 /* The command line asks for the help text and nothing else. */
 bool options_want_help(int argc, char **argv);

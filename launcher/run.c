@@ -132,7 +132,7 @@ static int shutdown(struct guest *g, struct kn_exit *e)
 		return guest_broke(g, what);
 	}
 	say(g, stdout, "guest %s powered off%s%s", g->name, msg[0] ? ": " : "", msg);
-	return LAUNCHER_EXIT_POWEROFF;
+	return (int)e->arg1;
 }
 
 static int killed(struct guest *g, struct kn_exit *e)

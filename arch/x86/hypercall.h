@@ -27,7 +27,7 @@
 
 #define KH_FLUSH_ASYNC		0	/* (): just drain the async ring */
 #define KH_INIT			1	/* (gpa of struct kennel_data): must come first */
-#define KH_SHUTDOWN		2	/* (gpa of message, KH_SHUTDOWN_*): never returns */
+#define KH_SHUTDOWN		2	/* (gpa of message, KH_SHUTDOWN_*, status): never returns */
 #define KH_LOAD_GDT_ENTRY	3	/* (index, lo, hi) */
 #define KH_LOAD_IDT_ENTRY	4	/* (vector, lo, hi) */
 #define KH_SET_STACK		5	/* (ss, esp virtual): ring-1 stack for traps from ring 3 */
@@ -45,6 +45,7 @@
 
 #define KH_SHUTDOWN_POWEROFF	0
 #define KH_SHUTDOWN_CRASH	1
+#define KH_STATUS_MAX		255	/* a poweroff's status: 0..255, 0 for a crash */
 #define KH_MESSAGE_MAX		128	/* bytes of a shutdown message */
 #define KH_CONSOLE_MAX		4096
 

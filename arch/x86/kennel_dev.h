@@ -42,7 +42,7 @@ struct kn_init {
 #define KN_EXIT_NOTIFY		1	/* arg0 = the KH_NOTIFY value */
 #define KN_EXIT_CONSOLE		2	/* arg0 = gpa, arg1 = len: KH_CONSOLE_WRITE */
 #define KN_EXIT_INPUT		3	/* console input is ready for us */
-#define KN_EXIT_SHUTDOWN	4	/* arg0 = KH_SHUTDOWN_*; message = the guest's */
+#define KN_EXIT_SHUTDOWN	4	/* arg0 = KH_SHUTDOWN_*, arg1 = status; message = the guest's */
 #define KN_EXIT_KILLED		5	/* the host killed the guest; message = why */
 
 #define KN_MESSAGE_MAX		160

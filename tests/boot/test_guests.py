@@ -34,7 +34,7 @@ TIMEOUT = 60
 MEM_MIB = 4  # each guest's RAM: --mem 4M
 MEM = "%dM" % MEM_MIB
 FRAMES = re.compile(r"kennel: (\d+) frames free (before|after) the programs")
-LAUNCHER_POWEROFF, LAUNCHER_CRASHED, LAUNCHER_KILLED = 0, 2, 3
+LAUNCHER_POWEROFF, LAUNCHER_CRASHED, LAUNCHER_KILLED = 0, 126, 127
 
 # ---- building a boot ---------------------------------------------------------
 

@@ -136,7 +136,7 @@ def test_make_run_native_keeps_its_disk_between_runs(tmp_path):
 
 #T:988 Two guests of one name could not be told apart on the console or
 # in the monitor: the host refuses the second KN_INIT (EEXIST) and its
-# Launcher says so, naming the name, and exits 1; the first guest runs
+# Launcher says so, naming the name, and exits 125; the first guest runs
 # on and powers off as usual. Two without --name (both "echo", from the
 # file name) are refused the same way.
 @pytest.mark.parametrize("name", ["twin", None])
@@ -158,4 +158,4 @@ def test_two_guests_of_one_name_are_refused(qemu, name):
     lines = machine.output.replace("\r", "").splitlines()
     assert sum(line.startswith("kennel: /bin/launcher exited with status") for line in lines) == 2, lines
     assert "kennel: /bin/launcher exited with status 0" in lines, lines
-    assert "kennel: /bin/launcher exited with status 1" in lines, lines
+    assert "kennel: /bin/launcher exited with status 125" in lines, lines

@@ -127,7 +127,7 @@ def test_two_guests_cannot_share_a_writable_image(qemu, tmp_path):
     machine.sendline("poweroff")
     assert machine.wait_exit(timeout=30) == EXIT_FAILURE, machine.tail()
     lines = machine.output.replace("\r", "").splitlines()
-    assert sum("exited with status 1" in line for line in lines) == 1, lines
+    assert sum("exited with status 125" in line for line in lines) == 1, lines
     assert sum("exited with status 0" in line for line in lines) == 1, lines
 
 

@@ -32,7 +32,7 @@ static inline int32_t fork(void) { return sc(PUP_SYS_FORK, 0, 0, 0); }
 static inline int32_t exec(const char *p, char *const argv[]) { return sc(PUP_SYS_EXEC, P(p), P(argv), 0); }
 static inline int32_t wait(int pid, int *status) { return sc(PUP_SYS_WAIT, pid, P(status), 0); }
 static inline int32_t getpid(void) { return sc(PUP_SYS_GETPID, 0, 0, 0); }
-static inline int32_t kill(int pid) { return sc(PUP_SYS_KILL, pid, 0, 0); }
+static inline int32_t kill(int pid) { return sc(PUP_SYS_KILL, pid, PUP_SIGTERM, 0); }
 static inline int32_t sleep_ms(uint32_t ms) { return sc(PUP_SYS_SLEEP, ms, 0, 0); }
 static inline int32_t uptime(uint64_t *ms) { return sc(PUP_SYS_UPTIME, P(ms), 0, 0); }
 static inline int32_t ps(int i, struct pup_procinfo *p) { return sc(PUP_SYS_PS, i, P(p), 0); }

@@ -205,7 +205,7 @@ static void stop_partners(int pids[], uint32_t procs)
 {
 	for (uint32_t p = 0; p + 1 < procs; p++) {
 		if (pids[p] > 0) {
-			kill(pids[p]);
+			kill(pids[p], PUP_SIGKILL);
 			waitpid(pids[p], NULL);
 		}
 	}
