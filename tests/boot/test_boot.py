@@ -212,7 +212,7 @@ def test_launcher_without_guest_memory_names_the_guest_and_the_cause(qemu):
                         r"(\d+) KiB free: give a smaller --mem, or the machine more memory",
                         said[0])
     assert free and int(free.group(1)) < 12 * 1024, said[0]
-    assert "kennel: /bin/launcher exited with status 1" in lines, machine.tail()
+    assert "kennel: /bin/launcher exited with status 125" in lines, machine.tail()
     assert not any(line.startswith("[big]") for line in lines), machine.tail()
     assert status == EXIT_FAILURE, machine.tail()
 
