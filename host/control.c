@@ -87,6 +87,25 @@ static int32_t ctl_kill(struct guest *g)
 	return 0;
 }
 
+/*H:730 save asks the guest's Launcher for a snapshot and waits for its
+ * answer (H:840): the only request that sleeps, and it needs the whole
+ * request back, with the answer in it. */
+static int32_t ctl_save(uint32_t uarg)
+{
+	struct kn_save_request req;
+	struct guest *g;
+	int32_t err;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	err = guest_by_id(req.id, &g);
+	if (!err)
+		err = guest_request_save(g, &req);
+	if (!err && copy_to_user(uarg, &req, sizeof(req)))
+		err = -EFAULT;
+	return err;
+}
+
 /*V:450 The monitor's scan: the id first, then the same request the
  * guest's Launcher makes (V:430), over the argument that follows it. It
  * reads the guest's page categories, never its memory, and writes the
@@ -113,6 +132,8 @@ static int32_t ctl_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	(void)f;
 	if (request == KN_CTL_INFO)
 		return ctl_info(uarg);
+	if (request == KN_CTL_SAVE)
+		return ctl_save(uarg);
 	if (request == KN_CTL_PM_SCAN)
 		return ctl_pm_scan(uarg);
 	if (request != KN_CTL_PAUSE && request != KN_CTL_RESUME && request != KN_CTL_KILL)

@@ -65,6 +65,7 @@ struct guest {
 	uint32_t async_next;		/* next ring slot the host runs */
 	bool hcall_waiting;		/* regs hold a hypercall to run */
 	uint64_t time_written;		/* tick of the last time_ns update */
+	int64_t time_offset_ns;		/* guest clock - host clock (a restore's) */
 
 	/* Interrupts. Set from the timer interrupt: volatile. */
 	volatile uint32_t irqs_pending;	/* bit n: IRQ n waits */
@@ -108,6 +109,14 @@ struct guest {
 	} checked_addresses;
 	struct kn_stats stats;
 	struct userfault *userfault;	/* KN_UF_OPEN's handle, or NULL (V:500) */
+
+	/* A snapshot the monitor asked for (KN_CTL_SAVE, H:840): run_guest
+	 * returns KN_EXIT_SAVE, the Launcher saves and answers KN_SAVE_DONE. */
+	bool save_pending;		/* not yet handed to the Launcher */
+	bool save_busy;			/* asked for, not yet answered */
+	uint32_t save_kind;		/* KN_SAVE_* */
+	char save_path[KN_PATH_MAX];
+	struct save_wait *save_wait;	/* the monitor's, while it waits */
 	struct scan_index written;	/* pages that may be written (V:420) */
 	bool watched;			/* the Launcher's mapping is (V:440) */
 };
@@ -190,6 +199,15 @@ void set_guest_timer(struct guest *g, uint32_t usecs);
 uint32_t guest_irq_enabled(struct guest *g);
 void set_guest_irq_enabled(struct guest *g, uint32_t flag);
 
+/* host/guest_state.c: snapshots of the CPU side (H:800). */
+int32_t guest_get_state(struct guest *g, struct kn_guest_state *s);
+int32_t guest_set_state(struct guest *g, const struct kn_guest_state *s);
+int32_t guest_request_save(struct guest *g, struct kn_save_request *req);
+bool guest_take_save(struct guest *g);
+int32_t guest_save_answered(struct guest *g, const struct kn_save_result *answer);
+void guest_save_abandon(struct guest *g);
+uint64_t guest_clock_ns(const struct guest *g);
+
 /* host/emulate.c */
 bool emulate_insn(struct guest *g);
 
@@ -203,5 +221,6 @@ void fpu_before_entry(struct guest *g);
 void fpu_after_exit(struct guest *g);
 void fpu_take(struct guest *g);
 void fpu_forget(struct guest *g);
+void fpu_release(struct guest *g);
 
 #endif

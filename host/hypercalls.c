@@ -388,13 +388,20 @@ void do_hypercalls(struct guest *g)
 
 /*H:380 The time the guest reads in its shared page: nanoseconds since the
  * host booted, at the host tick's resolution, refreshed before an entry
- * whenever a tick has passed since the last refresh. */
+ * whenever a tick has passed since the last refresh. A restored guest's
+ * clock goes on from where its snapshot left it (H:820): time_offset_ns. */
+uint64_t guest_clock_ns(const struct guest *g)
+{
+	return timer_ticks() * (1000000000ull / TIMER_HZ) + (uint64_t)g->time_offset_ns;
+}
+
 void update_guest_time(struct guest *g)
 {
-	uint64_t ticks = timer_ticks(), ns = ticks * (1000000000ull / TIMER_HZ);
+	uint64_t ticks = timer_ticks(), ns;
 
 	if (!g->data_gpa || ticks == g->time_written)
 		return;
+	ns = ticks * (1000000000ull / TIMER_HZ) + (uint64_t)g->time_offset_ns;
 	guest_write(g, KDATA(g, time_ns), &ns, sizeof(ns));
 	g->time_written = ticks;
 }

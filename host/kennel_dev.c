@@ -202,6 +202,44 @@ static int32_t kn_irq(struct guest *g, uint32_t irq)
 	return 0;
 }
 
+/* KN_GET_STATE and KN_SET_STATE (H:800): between two KN_RUNs, which is
+ * the only time the Launcher, the one process that may ask, is here. */
+static int32_t kn_get_state(struct guest *g, uint32_t uarg)
+{
+	struct kn_guest_state *s = kmalloc(sizeof(*s));
+	int32_t err;
+
+	if (!s)
+		return -ENOMEM;
+	err = guest_get_state(g, s);
+	if (!err && copy_to_user(uarg, s, sizeof(*s)))
+		err = -EFAULT;
+	kfree(s);
+	return err;
+}
+
+static int32_t kn_set_state(struct guest *g, uint32_t uarg)
+{
+	struct kn_guest_state *s = kmalloc(sizeof(*s));
+	int32_t err = -EFAULT;
+
+	if (!s)
+		return -ENOMEM;
+	if (!copy_from_user(s, uarg, sizeof(*s)))
+		err = g->dead ? -EPIPE : guest_set_state(g, s);
+	kfree(s);
+	return err;
+}
+
+static int32_t kn_save_done(struct guest *g, uint32_t uarg)
+{
+	struct kn_save_result answer;
+
+	if (copy_from_user(&answer, uarg, sizeof(answer)))
+		return -EFAULT;
+	return guest_save_answered(g, &answer);
+}
+
 static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 {
 	struct guest *g = f->private;
@@ -219,6 +257,9 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	case KN_SET_REGS:	return kn_set_regs(g, uarg);
 	case KN_PM_SCAN:	return pm_scan_ioctl(g, uarg);
 	case KN_STATS:		return copy_to_user(uarg, &g->stats, sizeof(g->stats)) ? -EFAULT : 0;
+	case KN_GET_STATE:	return kn_get_state(g, uarg);
+	case KN_SET_STATE:	return kn_set_state(g, uarg);
+	case KN_SAVE_DONE:	return kn_save_done(g, uarg);
 	case KN_UF_OPEN:	return userfault_open(g, uarg);
 	default:		return -ENOTTY;
 	}
@@ -237,6 +278,7 @@ static void kn_release(struct file *f)
 	if (!g)
 		return;
 	guests_remove(g);
+	guest_save_abandon(g);
 	userfault_guest_gone(g);
 	fpu_forget(g);
 	switcher_forget(g);

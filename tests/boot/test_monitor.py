@@ -157,8 +157,8 @@ def test_monitor_refuses_bad_commands_each_with_its_reason(qemu):
     out = command(machine, "pause %d" % ids[0])
     assert "monitor: pause: guest %d is already paused, or dead" % ids[0] in out, out
     help_text = command(machine, "help")
-    for name in ("list", "top", "stats", "pause", "resume", "kill", "start", "focus", "mem",
-                 "scan", "help", "quit"):
+    for name in ("list", "top", "stats", "pause", "resume", "kill", "start", "focus", "save",
+                 "delta", "mem", "scan", "help", "quit"):
         assert re.search(r"^  %s " % name, help_text, re.M), help_text
     for gid in ids:
         command(machine, "kill %d" % gid)

@@ -270,6 +270,57 @@ static int cmd_start(int argc, char **argv)
 	return 0;
 }
 
+/*U:687 save and delta ask a guest's Launcher for a snapshot in FILE
+ * (H:730, L:540) and wait for its answer: a full one, or the pages
+ * written since the last. The Launcher's line says what it wrote, or why
+ * it could not. */
+static int snapshot(int argc, char **argv, uint32_t kind)
+{
+	static struct kn_save_request req;
+
+	if (argc != 3) {
+		complain(argv[0], "needs a guest id and a file (for example: save 0 /var/a.snap)");
+		return -1;
+	}
+	if (parse_id(argv[0], argv[1], &req.id))
+		return -1;
+	if (strlen(argv[2]) >= KN_PATH_MAX) {
+		printf("monitor: %s: the file's name is longer than %d bytes\n", argv[0],
+		       KN_PATH_MAX - 1);
+		return -1;
+	}
+	req.kind = kind;
+	strlcpy(req.path, argv[2], sizeof(req.path));
+	if (ioctl(ctl, KN_CTL_SAVE, &req) < 0) {
+		if (errno == ENOENT)
+			printf("monitor: %s: no guest %u\n", argv[0], req.id);
+		else if (errno == EBUSY)
+			printf("monitor: %s: guest %u is being saved already\n", argv[0], req.id);
+		else if (errno == EPIPE)
+			printf("monitor: %s: guest %u is dead\n", argv[0], req.id);
+		else
+			printf("monitor: %s: guest %u: %s\n", argv[0], req.id, strerror(errno));
+		return -1;
+	}
+	req.answer.message[KN_MESSAGE_MAX - 1] = '\0';
+	if (req.answer.result < 0) {
+		printf("monitor: %s: guest %u: %s\n", argv[0], req.id, req.answer.message);
+		return -1;
+	}
+	printf("monitor: guest %u saved: %s\n", req.id, req.answer.message);
+	return 0;
+}
+
+static int cmd_save(int argc, char **argv)
+{
+	return snapshot(argc, argv, KN_SAVE_FULL);
+}
+
+static int cmd_delta(int argc, char **argv)
+{
+	return snapshot(argc, argv, KN_SAVE_DELTA);
+}
+
 static int cmd_focus(int argc, char **argv)
 {
 	struct kn_guest_info g;
@@ -389,6 +440,8 @@ static const struct command commands[] = {
 	{ "kill", "ID", "kill a guest (its Launcher says so)", cmd_kill },
 	{ "start", "ARGS...", "run /bin/launcher ARGS...", cmd_start },
 	{ "focus", "ID", "give the keyboard to a guest", cmd_focus },
+	{ "save", "ID FILE", "snapshot a guest to FILE (launcher --restore FILE)", cmd_save },
+	{ "delta", "ID FILE", "the pages written since its last snapshot, to FILE", cmd_delta },
 	{ "mem", "", "host frames, by holder", cmd_mem },
 	{ "scan", "ID", "a guest's pages by category (present, written...)", cmd_scan },
 	{ "help", "", "this list", cmd_help },
