@@ -346,3 +346,34 @@ def test_make_run_native_passes_ctrl_c_and_the_status(tmp_path):
         child.expect(pexpect.EOF)
         child.close()
         assert "Error 3" in child.before and child.exitstatus == 2, child.before[-2000:]
+
+
+#T:968 With two pups, Ctrl-C is a key like any other: it goes to the
+# guest with console focus and interrupts only that one's job. Each pup
+# starts a sleeper; the Ctrl-C typed while b has focus ends b's (b
+# prompts again) and not a's, which says "^C" only once focus is back
+# and a second Ctrl-C is typed.
+def test_ctrl_c_reaches_only_the_focused_guest(qemu):
+    from test_pup import CTRL_T, MOTD, Shell, boot_under_kennel
+    machine = boot_under_kennel(qemu, names=("a", "b"))
+    greetings = ["[%s] %s" % (name, MOTD[-1]) for name in "ab"]
+    while greetings:
+        greetings.pop(machine.expect_exact(greetings, timeout=BOOT_TIMEOUT))
+    machine.sendline("echo who has focus")
+    machine.expect(r"\n\[(a|b)\] who has focus\r*\n", timeout=COMMAND_TIMEOUT)
+    first = Shell(machine, "[%s] " % machine.match.group(1))
+    second = Shell(machine, "[%s] " % ("b" if first.prefix == "[a] " else "a"))
+    first.send("sleep 100000")
+    machine.expect_exact("sleep 100000", timeout=COMMAND_TIMEOUT)
+    machine.send(CTRL_T)
+    machine.expect_exact("[console focus: %s]" % second.prefix[1:2], timeout=COMMAND_TIMEOUT)
+    interrupt(second, "sleep 100000")
+    assert second.run("echo $?", keep_foreign=False) == [str(SIGINT_STATUS)]
+    assert machine.output.count(first.prefix + "^C") == 0, machine.tail()
+    machine.send(CTRL_T)
+    machine.expect_exact("[console focus: %s]" % first.prefix[1:2], timeout=COMMAND_TIMEOUT)
+    machine.send(CTRL_C)
+    machine.expect_exact(first.prefix + "^C", timeout=COMMAND_TIMEOUT)
+    machine.sendline("")
+    assert first.run("echo $?", keep_foreign=False) == [str(SIGINT_STATUS)]
+    assert machine.output.count(first.prefix + "^C") == 1, machine.tail()
