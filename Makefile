@@ -22,7 +22,11 @@ GDB_PORT ?= 1234
 PYTHON ?= $(shell for p in python3 /usr/bin/python3; do $$p -c 'import pytest, pexpect' \
 	2>/dev/null && { command -v $$p; exit 0; }; done; echo python3)
 QEMU := qemu-system-i386
-QEMU_FLAGS := -display none -serial stdio -monitor none -net none -no-reboot \
+# The serial console is this terminal with signal=off, so Ctrl-C reaches the
+# guest (pup's foreground job) instead of killing QEMU; mux=on gives QEMU's
+# own escape, Ctrl-A x, to quit it.
+QEMU_FLAGS := -display none -chardev stdio,id=console,signal=off,mux=on \
+	-serial chardev:console -monitor none -net none -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -m 256M
 
 CC := gcc
@@ -155,22 +159,40 @@ HOSTDISK_DRIVE = -drive file=$(HOSTDISK),format=raw,if=ide
 deps:
 	@bash scripts/deps.sh
 
+#T:950 QEMU's exit status back into the machine's (docs/conventions.md,
+# "Exit status"): 33 is success, 35 failure, 0 a triple fault, and 65+2N
+# a guest's own status N, which the recipe then exits with (make itself
+# says "Error N" and, as it does for any failed recipe, exits 2).
+define qemu_status
+	case $$status in 33) ;; 35) echo "$(1) powered off with a failure status"; exit 1;; \
+	0) echo "QEMU exited 0: a triple fault or reset"; exit 1;; \
+	*) if [ $$status -ge 67 ] && [ $$((status % 2)) = 1 ]; then \
+		echo "guest exited with status $$(((status - 65) / 2))"; exit $$(((status - 65) / 2)); \
+	   fi; echo "QEMU exited $$status"; exit 1;; esac
+endef
+
 run: deps all
-	@echo "make run: booting build/kennel.iso; the serial console is this terminal (Ctrl-C quits QEMU)"
+	@echo "make run: booting build/kennel.iso; the serial console is this terminal (Ctrl-A x quits QEMU)"
 	@echo "make run: the host disk is $(HOSTDISK) (/var; pup's disk is /var/pup.img on it)"
 	@$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/kennel.iso $(HOSTDISK_DRIVE); status=$$?; \
-		case $$status in 33) ;; 35) echo "kennel powered off with a failure status"; exit 1;; \
-		0) echo "QEMU exited 0: a triple fault or reset"; exit 1;; \
-		*) echo "QEMU exited $$status"; exit 1;; esac
+		$(call qemu_status,kennel)
 
-# pup on bare (emulated) metal: the same pup.elf, booted by QEMU's
-# Multiboot loader, with a scratch copy of the disk image on the IDE bus.
-run-native: deps all
-	@cp $(BUILD)/guest/disk.img $(BUILD)/native-disk.img
-	@echo "make run-native: pup without kennel; writes go to build/native-disk.img"
+#P:410 pup on bare (emulated) metal: the same pup.elf, booted by QEMU's
+# Multiboot loader, its disk build/native-disk.img on the IDE bus. That
+# disk is a copy of build/guest/disk.img made when missing and kept, so
+# what pup writes natively is there at the next make run-native, as
+# make run keeps its host disk (delete it to start afresh;
+# NATIVEDISK=path uses another). tests/boot/test_run.py boots it twice.
+NATIVEDISK ?= $(BUILD)/native-disk.img
+$(NATIVEDISK): | $(PUP_DISK)
+	@mkdir -p $(@D)
+	cp $(PUP_DISK) $@
+
+run-native: deps all | $(NATIVEDISK)
+	@echo "make run-native: pup without kennel; its disk is $(NATIVEDISK), kept between runs (delete it to start afresh)"
 	@$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/guest/pup.elf \
-		-drive file=$(BUILD)/native-disk.img,format=raw,if=ide; status=$$?; \
-		case $$status in 33) ;; *) echo "QEMU exited $$status"; exit 1;; esac
+		-drive file=$(NATIVEDISK),format=raw,if=ide; status=$$?; \
+		$(call qemu_status,pup)
 
 unit: $(UNIT_BINS)
 	@status=0; for t in $(UNIT_BINS); do CMOCKA_MESSAGE_OUTPUT=stdout $$t || status=1; done; exit $$status

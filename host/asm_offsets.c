@@ -25,6 +25,7 @@ void asm_offsets(void)
 	DEFINE(REGS_SIZE, sizeof(struct guest_regs));
 	DEFINE(ST_HOST_SP, offsetof(struct switcher_state, host_sp));
 	DEFINE(ST_HOST_CR3, offsetof(struct switcher_state, host_cr3));
+	DEFINE(ST_GUEST_CR3, offsetof(struct switcher_state, guest_cr3));
 	DEFINE(ST_HOST_GDTR, offsetof(struct switcher_state, host_gdtr));
 	DEFINE(ST_HOST_IDTR, offsetof(struct switcher_state, host_idtr));
 	DEFINE(ST_GUEST_GDTR, offsetof(struct switcher_state, guest_gdtr));

@@ -16,6 +16,21 @@ UNIT_TESTS += test_fpu_state
 UNIT_SRCS_test_fpu_state :=
 $(BUILD)/tests/unit/test_fpu_state: host/fpu_state.h lib/string.h host/build.mk
 
+# The userfault handle's rules (V:510) have no guest in them at all.
+UNIT_TESTS += test_userfault_rules
+UNIT_SRCS_test_userfault_rules := host/memory/userfault_rules.c lib/string.c
+$(BUILD)/tests/unit/test_userfault_rules: \
+	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_userfault_rules: $(UNIT_SRCS_test_userfault_rules) \
+	$(wildcard lib/*.h host/memory/*.h arch/x86/*.h) host/build.mk
+
+# The scan of page categories (V:400) is pure logic too (T:910).
+UNIT_TESTS += test_scan
+UNIT_SRCS_test_scan := host/memory/scan.c
+$(BUILD)/tests/unit/test_scan: CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/tests/unit/test_scan: $(UNIT_SRCS_test_scan) host/memory/scan.h arch/x86/kennel_dev.h \
+	host/build.mk
+
 # The guest memory object and the shadow tables holding its references
 # (T:265), linked with the real frame allocator: under UBSan only, since
 # AddressSanitizer's own shadow sits where the host's direct map must be.

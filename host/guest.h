@@ -19,6 +19,7 @@
 #include "host/kernel/proc.h"
 #include "host/switcher.h"
 #include "host/fpu_state.h"
+#include "host/memory/scan.h"
 
 #define GUESTS_MAX	KN_GUESTS_MAX	/* ids are slots of the table (H:130) */
 
@@ -64,6 +65,7 @@ struct guest {
 	uint32_t async_next;		/* next ring slot the host runs */
 	bool hcall_waiting;		/* regs hold a hypercall to run */
 	uint64_t time_written;		/* tick of the last time_ns update */
+	int64_t time_offset_ns;		/* guest clock - host clock (a restore's) */
 
 	/* Interrupts. Set from the timer interrupt: volatile. */
 	volatile uint32_t irqs_pending;	/* bit n: IRQ n waits */
@@ -106,6 +108,17 @@ struct guest {
 		bool valid;
 	} checked_addresses;
 	struct kn_stats stats;
+	struct userfault *userfault;	/* KN_UF_OPEN's handle, or NULL (V:500) */
+
+	/* A snapshot the monitor asked for (KN_CTL_SAVE, H:840): run_guest
+	 * returns KN_EXIT_SAVE, the Launcher saves and answers KN_SAVE_DONE. */
+	bool save_pending;		/* not yet handed to the Launcher */
+	bool save_busy;			/* asked for, not yet answered */
+	uint32_t save_kind;		/* KN_SAVE_* */
+	char save_path[KN_PATH_MAX];
+	struct save_wait *save_wait;	/* the monitor's, while it waits */
+	struct scan_index written;	/* pages that may be written (V:420) */
+	bool watched;			/* the Launcher's mapping is (V:440) */
 };
 
 /*H:120 The one way a guest dies. kill_guest records the first reason (the
@@ -137,7 +150,8 @@ static inline bool guest_range_ok(const struct guest *g, uint64_t gpa, uint64_t 
 }
 
 /* host/guests.c: the table of guests alive (H:130). guest_slot(i) is the
- * guest in slot i, or NULL; guests_add is 0 or -EAGAIN when full. */
+ * guest in slot i, or NULL; guests_add is 0, -EEXIST when another guest
+ * has g's name, or -EAGAIN when the table is full. */
 struct guest *guest_slot(uint32_t i);
 int32_t guests_add(struct guest *g);
 void guests_remove(struct guest *g);
@@ -185,8 +199,21 @@ void set_guest_timer(struct guest *g, uint32_t usecs);
 uint32_t guest_irq_enabled(struct guest *g);
 void set_guest_irq_enabled(struct guest *g, uint32_t flag);
 
+/* host/guest_state.c: snapshots of the CPU side (H:800). */
+int32_t guest_get_state(struct guest *g, struct kn_guest_state *s);
+int32_t guest_set_state(struct guest *g, const struct kn_guest_state *s);
+int32_t guest_request_save(struct guest *g, struct kn_save_request *req);
+bool guest_take_save(struct guest *g);
+int32_t guest_save_answered(struct guest *g, const struct kn_save_result *answer);
+void guest_save_abandon(struct guest *g);
+uint64_t guest_clock_ns(const struct guest *g);
+
 /* host/emulate.c */
 bool emulate_insn(struct guest *g);
+
+/* host/memory/userfault.c: the userfault handle (V:500). */
+int32_t userfault_open(struct guest *g, uint32_t flags);
+void userfault_guest_gone(struct guest *g);
 
 /* host/guest_fpu.c */
 void fpu_init(void);
@@ -194,5 +221,6 @@ void fpu_before_entry(struct guest *g);
 void fpu_after_exit(struct guest *g);
 void fpu_take(struct guest *g);
 void fpu_forget(struct guest *g);
+void fpu_release(struct guest *g);
 
 #endif

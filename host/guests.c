@@ -20,8 +20,21 @@ struct guest *guest_slot(uint32_t i)
 	return i < GUESTS_MAX ? guests[i] : NULL;
 }
 
+/* A guest's name labels its console lines and names it in the monitor:
+ * two of one name could not be told apart, so a name is taken from
+ * KN_INIT until that guest's file is closed. */
+static bool name_taken(const char *name)
+{
+	for (uint32_t i = 0; i < GUESTS_MAX; i++)
+		if (guests[i] && !strncmp(guests[i]->name, name, KN_NAME_MAX))
+			return true;
+	return false;
+}
+
 int32_t guests_add(struct guest *g)
 {
+	if (name_taken(g->name))
+		return -EEXIST;
 	for (uint32_t i = 0; i < GUESTS_MAX; i++)
 		if (!guests[i]) {
 			guests[i] = g;

@@ -12,6 +12,7 @@
  * the guest's memory is that process's address space. Next: H:110, the
  * structure that describes a guest. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/kennel_userfault.h"
 #include "lib/string.h"
 #include "lib/format.h"
 #include "host/guest.h"
@@ -79,6 +80,7 @@ static void guest_free(struct guest *g)
 {
 	gmap_begin_teardown(g);
 	shadow_destroy(g);
+	pm_scan_destroy(g);
 	gmap_destroy(g);
 	if (g->pinned)
 		uspace_unpin(g->launcher, g->mem_base, guest_limit(g));
@@ -112,6 +114,8 @@ static int32_t guest_create(const struct kn_init *in, struct guest **out)
 	g->pinned = !err;
 	if (!err)
 		err = gmap_init(g);
+	if (!err)
+		err = pm_scan_init(g);
 	if (!err)
 		err = shadow_init(g);
 	if (!err)
@@ -198,6 +202,44 @@ static int32_t kn_irq(struct guest *g, uint32_t irq)
 	return 0;
 }
 
+/* KN_GET_STATE and KN_SET_STATE (H:800): between two KN_RUNs, which is
+ * the only time the Launcher, the one process that may ask, is here. */
+static int32_t kn_get_state(struct guest *g, uint32_t uarg)
+{
+	struct kn_guest_state *s = kmalloc(sizeof(*s));
+	int32_t err;
+
+	if (!s)
+		return -ENOMEM;
+	err = guest_get_state(g, s);
+	if (!err && copy_to_user(uarg, s, sizeof(*s)))
+		err = -EFAULT;
+	kfree(s);
+	return err;
+}
+
+static int32_t kn_set_state(struct guest *g, uint32_t uarg)
+{
+	struct kn_guest_state *s = kmalloc(sizeof(*s));
+	int32_t err = -EFAULT;
+
+	if (!s)
+		return -ENOMEM;
+	if (!copy_from_user(s, uarg, sizeof(*s)))
+		err = g->dead ? -EPIPE : guest_set_state(g, s);
+	kfree(s);
+	return err;
+}
+
+static int32_t kn_save_done(struct guest *g, uint32_t uarg)
+{
+	struct kn_save_result answer;
+
+	if (copy_from_user(&answer, uarg, sizeof(answer)))
+		return -EFAULT;
+	return guest_save_answered(g, &answer);
+}
+
 static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 {
 	struct guest *g = f->private;
@@ -213,7 +255,12 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	case KN_IRQ:		return kn_irq(g, uarg);
 	case KN_GET_REGS:	return kn_get_regs(g, uarg);
 	case KN_SET_REGS:	return kn_set_regs(g, uarg);
+	case KN_PM_SCAN:	return pm_scan_ioctl(g, uarg);
 	case KN_STATS:		return copy_to_user(uarg, &g->stats, sizeof(g->stats)) ? -EFAULT : 0;
+	case KN_GET_STATE:	return kn_get_state(g, uarg);
+	case KN_SET_STATE:	return kn_set_state(g, uarg);
+	case KN_SAVE_DONE:	return kn_save_done(g, uarg);
+	case KN_UF_OPEN:	return userfault_open(g, uarg);
 	default:		return -ENOTTY;
 	}
 }
@@ -231,6 +278,8 @@ static void kn_release(struct file *f)
 	if (!g)
 		return;
 	guests_remove(g);
+	guest_save_abandon(g);
+	userfault_guest_gone(g);
 	fpu_forget(g);
 	switcher_forget(g);
 	guest_free(g);

@@ -49,12 +49,16 @@ struct guest_regs {
 
 /*S:030 The state page. The host half is written on the way in and read on
  * the way out, when the guest's page tables are still loaded and only
- * this page remembers where the host was. The guest half is what the CPU
+ * this page remembers where the host was; guest_cr3 is written there too,
+ * so that gdb, which sees CR3 but not which world loaded it, can tell a
+ * guest's ring 3 from a host program's. The guest half is what the CPU
  * needs while the guest runs: descriptor tables it can read but never
  * write. */
 struct switcher_state {
 	uint32_t host_sp;
 	uint32_t host_cr3;
+	uint32_t guest_cr3;	/* the shadow directory last entered; only
+				 * for the debugger (scripts/kennel.gdb) */
 	struct desc_ptr host_gdtr;
 	struct desc_ptr host_idtr;
 	struct desc_ptr guest_gdtr;

@@ -12,9 +12,11 @@
  * Typed input reaches us because the host says so (KN_EXIT_INPUT) when
  * this Launcher has console focus and something is waiting: we read
  * /dev/console without blocking until it has nothing more, and keep what
- * we read in a buffer of CONSOLE_INPUT_MAX bytes (more is dropped) until
- * the guest has receive buffers for it. Ctrl-D, which the host reads as
- * end of file, is not passed on. Which of several guests gets the keyboard
+ * we read in a buffer of CONSOLE_INPUT_MAX bytes until the guest has
+ * receive buffers for it (pup offers them only when its console has room:
+ * G:186); what does not fit is lost and said so (L:605). Ctrl-D, which
+ * the host reads as end of file, goes on to the guest as the byte it was,
+ * and so does Ctrl-C: what they mean is the guest's business. Which of several guests gets the keyboard
  * is the host's business: Ctrl-T moves the focus. Next: how guest output
  * becomes labelled lines, launcher/output.h. */
 #include <errno.h>
@@ -23,7 +25,8 @@
 #include <unistd.h>
 #include "launcher/launcher.h"
 
-#define CONSOLE_INPUT_MAX	4096
+#define CONSOLE_INPUT_MAX	16384	/* twice the host's own buffer */
+#define KEY_EOF			0x04	/* Ctrl-D: the host reads it as end of file */
 
 struct console {
 	int fd;				/* /dev/console, O_NONBLOCK */
@@ -91,22 +94,35 @@ static int deliver_input(struct guest *g, struct device *d)
 	return used ? send_irq(g, vq->irq) : LAUNCHER_RUNNING;
 }
 
-static void keep_input(struct console *c, const char *buf, uint32_t n)
+/*L:605 Input the guest has not taken yet waits here; if even this
+ * fills, the overflow is reported, never lost in silence. */
+static void keep_input(struct guest *g, struct console *c, const char *buf, uint32_t n)
 {
-	if (n > CONSOLE_INPUT_MAX - c->len)
-		n = CONSOLE_INPUT_MAX - c->len;
+	uint32_t lost = 0;
+
+	if (n > CONSOLE_INPUT_MAX - c->len) {
+		lost = n - (CONSOLE_INPUT_MAX - c->len);
+		n -= lost;
+	}
 	memcpy(c->input + c->len, buf, n);
 	c->len += n;
+	if (lost) {
+		output_flush(&g->out);
+		fprintf(stderr, "launcher: guest %s: console input full (%u bytes): %u typed bytes "
+			"lost\n", g->name, CONSOLE_INPUT_MAX, lost);
+	}
 }
 
-/* Read until the host has nothing more (EAGAIN) or says end of file. */
+/* Read until the host has nothing more (EAGAIN); a read of 0 is the
+ * host's end of file, a Ctrl-D, passed on as one. */
 static int read_console(struct guest *g, struct console *c)
 {
+	static const char eof = KEY_EOF;
 	char buf[256];
 	ssize_t n;
 
-	while ((n = read(c->fd, buf, sizeof(buf))) > 0)
-		keep_input(c, buf, (uint32_t)n);
+	while ((n = read(c->fd, buf, sizeof(buf))) >= 0)
+		keep_input(g, c, n ? buf : &eof, n ? (uint32_t)n : 1);
 	if (n < 0 && errno != EAGAIN) {
 		output_flush(&g->out);
 		fprintf(stderr, "launcher: /dev/console: %s\n", strerror(errno));
@@ -136,6 +152,18 @@ static const struct device_ops console_ops = {
 	.kick = console_kick,
 	.input = console_input,
 };
+
+uint32_t console_pending(const char **bytes)
+{
+	*bytes = console.input;
+	return console.len;
+}
+
+void console_set_pending(const char *bytes, uint32_t len)
+{
+	console.len = len < CONSOLE_INPUT_MAX ? len : CONSOLE_INPUT_MAX;
+	memcpy(console.input, bytes, console.len);
+}
 
 int console_add(struct guest *g)
 {

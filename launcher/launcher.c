@@ -58,17 +58,30 @@ static void print_guest_line(void *ctx, const char *line, size_t len)
 		fflush(stdout);
 }
 
-static int map_memory(struct guest *g, uint32_t ram_bytes)
+/* Why an mmap of the guest's memory failed, in the user's terms: the
+ * host's free memory, when it can say, is what --mem must fit in. */
+static void say_no_memory(const struct guest *g, uint32_t kib, int err)
+{
+	struct k_meminfo mi;
+
+	fprintf(stderr, "launcher: guest %s: cannot map %u KiB of guest memory (--mem %u KiB "
+		"and its device pages): %s", g->name, kib, g->ram_bytes / 1024, strerror(err));
+	if (err == ENOMEM && meminfo(&mi) == 0)
+		fprintf(stderr, "; the host has %u KiB free: give a smaller --mem, or the "
+			"machine more memory", mi.free_frames * (GUEST_PAGE / 1024));
+	fputc('\n', stderr);
+}
+
+int map_memory(struct guest *g, uint32_t ram_bytes)
 {
 	uint32_t pfn_limit = layout_rings(&g->page, ram_bytes);
 	void *base = mmap((size_t)pfn_limit * GUEST_PAGE);
 
+	g->ram_bytes = ram_bytes;
 	if (base == MAP_FAILED) {
-		fprintf(stderr, "launcher: cannot map %u KiB of guest memory: %s\n",
-			pfn_limit * (GUEST_PAGE / 1024), strerror(errno));
+		say_no_memory(g, pfn_limit * (GUEST_PAGE / 1024), errno);
 		return -1;
 	}
-	g->ram_bytes = ram_bytes;
 	g->mem = (struct guest_mem){ .base = base, .size = pfn_limit * GUEST_PAGE };
 	return 0;
 }
@@ -146,6 +159,23 @@ static int write_boot_pages(struct guest *g, const char *cmdline)
 	return -1;
 }
 
+/* The console label and the line gatherer, once the name is known (a
+ * restore learns it from its snapshot). */
+void start_output(struct guest *g, const char *name)
+{
+	g->name = name;
+	output_init(&g->out, name, print_guest_line, NULL);
+	ioctl(STDIN_FILENO, CONSOLE_SET_LABEL, (void *)name);	/* cosmetic */
+}
+
+static int finish(struct guest *g, int status)
+{
+	output_flush(&g->out);
+	if (opts.stats)
+		print_stats(g);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	int status;
@@ -153,17 +183,16 @@ int main(int argc, char **argv)
 	if (read_command_line(argc, argv, &opts))
 		return LAUNCHER_EXIT_ERROR;
 	guest.name = opts.name;
+	guest.elf_path = opts.elf_path;
 	guest.fd = -1;
-	output_init(&guest.out, opts.name, print_guest_line, NULL);
-	ioctl(STDIN_FILENO, CONSOLE_SET_LABEL, (void *)opts.name);	/* cosmetic */
+	if (opts.restore_count)
+		return finish(&guest, snapshot_restore(&guest, &opts));
+	start_output(&guest, opts.name);
 	if (console_add(&guest) ||
 	    (opts.disk_path && block_add(&guest, opts.disk_path, opts.disk_snapshot)) ||
 	    map_memory(&guest, opts.mem_bytes) ||
 	    load_kernel(&guest, opts.elf_path) || write_boot_pages(&guest, opts.cmdline))
 		return LAUNCHER_EXIT_ERROR;
 	status = run_guest(&guest);
-	output_flush(&guest.out);
-	if (opts.stats)
-		print_stats(&guest);
-	return status;
+	return finish(&guest, status);
 }

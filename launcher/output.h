@@ -41,6 +41,9 @@ struct guest_output {
 	size_t prefix_len;
 	size_t len;			/* bytes in line; 0: no line begun */
 	size_t shown;			/* of those, already emitted */
+	size_t col;			/* where the next byte goes: len, or less after a move */
+	size_t esc_len;			/* bytes of an escape sequence held back */
+	char esc[8];
 	char prefix[OUTPUT_NAME_MAX + 3];	/* "[NAME] " */
 	char line[OUTPUT_LINE_MAX + 1];
 };

@@ -11,8 +11,9 @@
 # that operation's markers. Each counted instruction is then given to a
 # program by its bytes: the ELF files whose loaded image has exactly those
 # bytes at that virtual address. That matters because the addresses alone
-# do not say: the host's kernel and pup's are both linked at 0xC0101000,
-# and every user program, the Launcher and pup's alike, at 0x00400000. An
+# do not say: every user program, the Launcher and pup's alike, is
+# linked at 0x00400000 (the host's kernel and pup's no longer share
+# addresses: 0xC01xxxxx and 0xD01xxxxx, G:100). An
 # instruction found in more than one image is shown as ambiguous, under
 # all their names; one found in none as unknown. The report gives the
 # instructions per operation by part (host, Switcher, Launcher, guest

@@ -35,8 +35,9 @@ section .switcher progbits alloc exec nowrite align=4096
 ; bit from this guest's last entry, so it is cleared first. The code and
 ; stack segments stay valid across lgdt because slots 1, 2 and 5 are the
 ; host's in every GDT (arch/x86/desc.h). Only then does CR3 change, to the
-; shadow directory in ebx. The last instruction, iret, drops to ring 1 or
-; 3 with the guest's eip, cs, eflags, esp and ss.
+; shadow directory in ebx (noted in the state page for gdb, P:400). The
+; last instruction, iret, drops to ring 1 or 3 with the guest's eip, cs,
+; eflags, esp and ss.
 ;:
 global switch_to_guest
 switch_to_guest:
@@ -54,6 +55,7 @@ switch_to_guest:
 	and byte [STATE(ST_GUEST_GDT) + TSS_DESC_TYPE_BYTE], ~TSS_DESC_BUSY
 	mov ax, TSS_SEL
 	ltr ax
+	mov [STATE(ST_GUEST_CR3)], ebx	; for the debugger's world command
 	mov cr3, ebx
 	pop eax
 	pop ebx

@@ -145,12 +145,14 @@ struct k_meminfo {
 #define ENOTDIR		20
 #define EISDIR		21
 #define EINVAL		22
+#define ENFILE		23
 #define EMFILE		24
 #define ENOTTY		25
 #define EFBIG		27
 #define ENOSPC		28
 #define ESPIPE		29
 #define EROFS		30
+#define EPIPE		32
 #define ERANGE		34
 #define ENAMETOOLONG	36
 #define ENOSYS		38

@@ -10,7 +10,7 @@
 ;     guest-physical X), eax = KENNEL_BOOT_MAGIC, esi = guest-physical
 ;     address of struct kennel_boot_info, esp = 0.
 ;
-; Either way there is no stack, and pup is linked at 0xC0100000 but sits
+; Either way there is no stack, and pup is linked at 0xD0100000 but sits
 ; at 0x100000, so this code runs at its physical address (kernel.ld puts
 ; it in .boot) and names every variable as "symbol - KERNEL_BASE". It
 ; clears the bss, then builds the boot page tables: all of RAM (natively
@@ -28,12 +28,18 @@
 ;
 ; Register contract at pup_main(magic, info_phys): the boot stack at its
 ; linked address, paging on with the boot map, interrupts off (natively
-; cli; under kennel the virtual flag, which starts clear). Next: the
+; cli; under kennel the virtual flag, which starts clear), reached through
+; start_high in guest/kernel/boot_high.asm (G:115), a file of its own for
+; the debugger's sake as the host's is (B:016). Next: the
 ; table of operations that lets one kernel run on both, G:120.
 
 %include "pup_asm_offsets.inc"
 
 %define PHYS(x) ((x) - KERNEL_BASE)
+
+; The linker script checks its own copy of the base against this one.
+global pup_kernel_base
+pup_kernel_base equ KERNEL_BASE
 
 section .multiboot
 align 4
@@ -66,7 +72,7 @@ boot_map_bytes:	dd 0
 
 section .boot progbits alloc exec nowrite align=16
 global start
-extern pup_main
+extern start_high
 extern kennel_data
 extern __bss_start
 extern __bss_end
@@ -178,16 +184,5 @@ paging_on_kennel:
 	mov ebx, PHYS(boot_pgdir)
 	int KH_TRAP_VECTOR
 	ret
-
-section .text
-start_high:
-	mov esp, boot_stack_top
-	xor ebp, ebp				; the outermost frame
-	push dword [boot_info_phys]
-	push dword [boot_magic]
-	call pup_main
-.never:
-	ud2					; pup_main does not return
-	jmp .never
 
 section .note.GNU-stack noalloc noexec nowrite progbits

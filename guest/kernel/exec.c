@@ -49,7 +49,7 @@ int32_t exec_args_add(struct exec_args *a, const char *s)
 {
 	uint32_t len = strlen(s) + 1;
 
-	if (a->argc == PUP_ARGV_MAX - 1 || len > PUP_ARG_BYTES - a->used)
+	if (a->argc == PUP_ARGV_MAX || len > PUP_ARG_BYTES - a->used)
 		return -E2BIG;
 	memcpy(a->strings + a->used, s, len);
 	a->used += len;

@@ -31,10 +31,12 @@ void file_hold(struct file *f)
 	f->refs++;
 }
 
+/* The last release of a pipe's end closes that end (G:830). */
 void file_release(struct file *f)
 {
 	BUG_ON(!f->refs);
-	f->refs--;
+	if (--f->refs == 0 && f->kind == FILE_PIPE)
+		pipe_close(f->pipe, (f->flags & O_ACCMODE) == O_WRONLY);
 }
 
 bool file_in_use(uint32_t inum)

@@ -18,6 +18,7 @@ int32_t fs_write(uint32_t inum, const void *src, uint32_t off, uint32_t len);
 int32_t fs_truncate(uint32_t inum);
 int32_t fs_create(const char *path, uint16_t type, uint32_t *inum);
 int32_t fs_unlink(const char *path);
+int32_t fs_rmdir(const char *path);
 int32_t fs_readdir(uint32_t dir, uint32_t index, struct pup_dirent *de);
 
 /* path.c: pure string work, no disk. */

@@ -8,7 +8,8 @@
  * the host's run=); then it waits, collecting every process that dies
  * without a parent to collect it. When the first program exits, pup
  * powers off, saying with what status: kennel's Launcher then ends the
- * guest (KH_SHUTDOWN), and natively QEMU exits 33. A disk or a program
+ * guest (KH_SHUTDOWN) and exits with that status, and natively QEMU's
+ * exit status says it (P:128): 33 for 0, 71 for the shell's `exit 3`. A disk or a program
  * that cannot be found is a failure to boot: pup says why and crashes,
  * which a test sees as QEMU status 35 or the Launcher's "crashed".
  * Next: the build tool that makes the disk, G:550. */
@@ -25,10 +26,10 @@
 
 static char first_program[PUP_PATH_MAX] = "/bin/sh";
 
-void system_poweroff(const char *why)
+void system_poweroff(const char *why, int32_t status)
 {
 	kprintf("pup: powering off (%s)\n", why);
-	pv.poweroff(why);
+	pv.poweroff(why, status);
 }
 
 /* "init=/bin/x,a,b" anywhere on the command line; words end at spaces. */
@@ -110,7 +111,7 @@ static void init_main(void)
 			panic("init: wait failed (%d)", pid);
 	}
 	snprintf(why, sizeof(why), "%s exited with status %d", program_path, status);
-	system_poweroff(why);
+	system_poweroff(why, status);
 }
 
 void start_init(const char *cmdline)

@@ -3,6 +3,6 @@
 #define GUEST_KERNEL_INIT_H
 
 void start_init(const char *cmdline);
-void system_poweroff(const char *why) __attribute__((noreturn));
+void system_poweroff(const char *why, int32_t status) __attribute__((noreturn));
 
 #endif

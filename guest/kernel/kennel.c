@@ -193,24 +193,26 @@ static uint64_t kennel_clock_ns(void)
 }
 
 /*G:136 The end: the Launcher prints the message and exits, reporting a
- * poweroff or a crash. */
-static void __attribute__((noreturn)) kennel_shutdown(const char *why, uint32_t kind)
+ * poweroff (with its status, which becomes the Launcher's) or a crash. */
+static void __attribute__((noreturn)) kennel_shutdown(const char *why, uint32_t kind,
+						     uint32_t status)
 {
 	static char message[KH_MESSAGE_MAX];
 
 	strlcpy(message, why, sizeof(message));
 	for (;;)
-		hcall(KH_SHUTDOWN, virt_to_phys(message), kind, 0);
+		hcall(KH_SHUTDOWN, virt_to_phys(message), kind, status);
 }
 
-static void __attribute__((noreturn)) kennel_poweroff(const char *why)
+/* The host takes statuses 0..KH_STATUS_MAX; a Unix status is a byte. */
+static void __attribute__((noreturn)) kennel_poweroff(const char *why, int32_t status)
 {
-	kennel_shutdown(why, KH_SHUTDOWN_POWEROFF);
+	kennel_shutdown(why, KH_SHUTDOWN_POWEROFF, (uint32_t)status & KH_STATUS_MAX);
 }
 
 static void __attribute__((noreturn)) kennel_crash(const char *why)
 {
-	kennel_shutdown(why, KH_SHUTDOWN_CRASH);
+	kennel_shutdown(why, KH_SHUTDOWN_CRASH, 0);
 }
 
 const struct pv_ops kennel_pv_ops = {

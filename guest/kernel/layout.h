@@ -12,8 +12,8 @@
 #include "arch/x86/paging.h"
 #include "guest/include/pup/syscall.h"
 
-#define KERNEL_BASE		PUP_KERNEL_BASE		/* 0xC0000000 */
-#define KERNEL_PGD		(KERNEL_BASE >> PGDIR_SHIFT)	/* slot 768 */
+#define KERNEL_BASE		PUP_KERNEL_BASE		/* 0xD0000000 */
+#define KERNEL_PGD		(KERNEL_BASE >> PGDIR_SHIFT)	/* slot 832 */
 /* Page tables of the direct map, allocated in the bss: 65 of them map
  * 260 MiB, enough for the largest kennel guest (256 MiB) plus its device
  * pages, and for 256 MiB of RAM natively. */

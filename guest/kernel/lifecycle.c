@@ -14,8 +14,8 @@
  * which waits for everybody.
  *
  * kill only marks its victim and wakes it wherever it sleeps; the victim
- * dies by itself on its way back to ring 3 (G:342), with status
- * PUP_EXIT_KILLED, so it never dies holding a lock. Next: G:370. */
+ * dies by itself on its way back to ring 3 (G:342), with status 128 +
+ * the signal (G:800), so it never dies holding a lock. Next: G:370. */
 #include "lib/string.h"
 #include "guest/kernel/file.h"
 #include "guest/kernel/kernel.h"
@@ -56,6 +56,8 @@ int32_t proc_fork(struct trap_frame *f)
 	proc_prepare_user(child);
 	fds_copy(child, current);
 	strlcpy(child->cwd, current->cwd, sizeof(child->cwd));
+	child->sig_ignored = current->sig_ignored;
+	child->pgid = current->pgid;
 	child->heap_start = current->heap_start;
 	child->brk = current->brk;
 	child->parent = current;
@@ -137,15 +139,81 @@ int32_t proc_wait(int32_t pid, int32_t *status)
 	return result;
 }
 
-int32_t proc_kill(int32_t pid)
+/*G:820 A signal arrives: an ignored one is gone at once (SIGKILL cannot
+ * be ignored); otherwise the first to come decides how the process ends,
+ * and it is woken wherever it sleeps, to die on its way out (G:342).
+ * Interrupt context may send (Ctrl-C, G:810): this only marks and wakes.:*/
+static void send_signal(struct proc *p, int32_t sig)
+{
+	uint32_t flags;
+
+	if (sig != PUP_SIGKILL && (p->sig_ignored & (1u << sig)))
+		return;
+	flags = pv_irq_save();
+	if (!p->killed) {
+		p->killed = true;
+		p->kill_signal = (uint8_t)sig;
+	}
+	pv_irq_restore(flags);
+	wake_process(p);
+}
+/*:*/
+
+static bool signal_ok(int32_t sig)
+{
+	return sig >= 0 && sig < PUP_NSIG;
+}
+
+static bool can_be_signalled(const struct proc *p)
+{
+	return p->state != PROC_UNUSED && p->state != PROC_ZOMBIE && p->state != PROC_EMBRYO &&
+	       p != proc_idle();
+}
+
+int32_t proc_kill(int32_t pid, int32_t sig)
 {
 	struct proc *p = proc_find(pid);
 
-	if (!p || p->state == PROC_ZOMBIE || p->state == PROC_EMBRYO)
+	if (!signal_ok(sig))
+		return -EINVAL;
+	if (!p || !can_be_signalled(p))
 		return -ESRCH;
 	if (pid == 0 || pid == INIT_PID)
 		return -EPERM;
-	p->killed = true;
-	wake_process(p);
+	if (sig)
+		send_signal(p, sig);
+	return 0;
+}
+
+/* Every process of group pgid (init is never in one: its pgid is 0). */
+int32_t proc_kill_group(int32_t pgid, int32_t sig)
+{
+	bool found = false;
+
+	if (!signal_ok(sig))
+		return -EINVAL;
+	for (uint32_t i = 0; pgid > 0 && i < NPROC; i++) {
+		struct proc *p = proc_at(i);
+
+		if (!can_be_signalled(p) || p->pgid != pgid || p->pid == INIT_PID)
+			continue;
+		found = true;
+		if (sig)
+			send_signal(p, sig);
+	}
+	return found ? 0 : -ESRCH;
+}
+
+/*G:821 Groups: a process may put itself or one of its children in a
+ * group; pgid 0 means the process's own pid, a new group it leads. */
+int32_t proc_set_group(int32_t pid, int32_t pgid)
+{
+	struct proc *p = pid ? proc_find(pid) : current;
+
+	if (pid < 0 || pgid < 0)
+		return -EINVAL;
+	if (!p || (p != current && p->parent != current) || !can_be_signalled(p))
+		return -ESRCH;
+	p->pgid = pgid ? pgid : p->pid;
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/io.h"
 #include "arch/x86/multiboot.h"
+#include "arch/x86/debug_exit.h"
 #include "lib/string.h"
 #include "guest/kernel/drivers.h"
 #include "guest/kernel/kernel.h"
@@ -25,9 +26,6 @@
 #include "guest/kernel/timer.h"
 #include "guest/kernel/trap.h"
 
-#define DEBUG_EXIT_PORT		0xf4
-#define DEBUG_EXIT_SUCCESS	0x10	/* QEMU exits 33 */
-#define DEBUG_EXIT_FAILURE	0x11	/* QEMU exits 35 */
 
 extern uint32_t boot_map_bytes;
 
@@ -212,7 +210,8 @@ static uint64_t native_clock_ns(void)
 }
 
 /*G:156 The end: QEMU's isa-debug-exit device turns a byte into QEMU's
- * exit status. On a machine without it, pup halts for good. */
+ * exit status: a poweroff's status goes in it as P:128 says, so the
+ * shell's `exit 3` ends QEMU with 71, as under kennel. On a machine without it, pup halts for good. */
 static void __attribute__((noreturn)) native_exit(uint8_t value)
 {
 	irq_disable();
@@ -221,10 +220,10 @@ static void __attribute__((noreturn)) native_exit(uint8_t value)
 		cpu_halt();
 }
 
-static void __attribute__((noreturn)) native_poweroff(const char *why)
+static void __attribute__((noreturn)) native_poweroff(const char *why, int32_t status)
 {
 	(void)why;
-	native_exit(DEBUG_EXIT_SUCCESS);
+	native_exit(debug_exit_value(status));
 }
 
 static void __attribute__((noreturn)) native_crash(const char *why)

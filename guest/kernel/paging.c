@@ -1,6 +1,6 @@
 /*G:310 guest/kernel/paging.c: address spaces.
  *
- * Every process has a page directory whose kernel half (slots 768 to
+ * Every process has a page directory whose kernel half (slots 832 to
  * 1022, from KERNEL_BASE up) is the same as the kernel's: the direct map
  * of RAM that the entry code built, in page tables no one ever changes.
  * Its user half holds the process's own pages. kennel_data.kernel_address

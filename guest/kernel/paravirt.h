@@ -90,7 +90,7 @@ struct pv_ops {
 	int32_t (*disk_rw)(uint32_t sector, uint32_t count, void *buf, bool write);
 
 	/* The end. */
-	void (*poweroff)(const char *why) __attribute__((noreturn));
+	void (*poweroff)(const char *why, int32_t status) __attribute__((noreturn));
 	void (*crash)(const char *why) __attribute__((noreturn));
 };
 

@@ -35,7 +35,10 @@ struct proc {
 	void (*thread)(void);		/* a kernel thread's body */
 	const void *chan;		/* what it sleeps on */
 	uint64_t wake_ms;		/* a timed sleep's end, or 0 */
-	bool killed;
+	bool killed;			/* a signal ends it on its way out (G:820) */
+	uint8_t kill_signal;		/* which one */
+	uint32_t sig_ignored;		/* bit n: signal n is ignored */
+	int32_t pgid;			/* its process group */
 	int32_t exit_status;
 	uint32_t heap_start, brk;	/* sbrk's range: [heap_start, brk) */
 	uint64_t ticks;			/* timer ticks spent running */
@@ -73,7 +76,9 @@ void __attribute__((noreturn)) idle_loop(void);
 int32_t proc_fork(struct trap_frame *f);
 void __attribute__((noreturn)) proc_exit(int32_t status);
 int32_t proc_wait(int32_t pid, int32_t *status);
-int32_t proc_kill(int32_t pid);
+int32_t proc_kill(int32_t pid, int32_t sig);
+int32_t proc_kill_group(int32_t pgid, int32_t sig);
+int32_t proc_set_group(int32_t pid, int32_t pgid);
 
 
 /* A sleeping lock, for what may be held across a disk wait. */

@@ -132,6 +132,16 @@ int32_t fs_unlink(const char *path)
 	return err;
 }
 
+int32_t fs_rmdir(const char *path)
+{
+	int32_t err;
+
+	lock(&fs_lock);
+	err = pupfs_rmdir(&fs, path);
+	unlock(&fs_lock);
+	return err;
+}
+
 int32_t fs_readdir(uint32_t dir, uint32_t index, struct pup_dirent *de)
 {
 	struct pupfs_entry e;

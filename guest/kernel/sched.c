@@ -188,17 +188,17 @@ void sched_tick(void)
 		need_resched = true;
 }
 
-/* The last thing before ring 3: die if killed, yield if the quantum is
- * spent (and die if killed meanwhile). */
+/* The last thing before ring 3: die if a signal came, yield if the
+ * quantum is spent (and die if one came meanwhile). */
 void return_to_user(struct trap_frame *f)
 {
 	(void)f;
 	if (current->killed)
-		proc_exit(PUP_EXIT_KILLED);
+		proc_exit(PUP_EXIT_SIGNAL(current->kill_signal));
 	if (need_resched)
 		schedule();
 	if (current->killed)
-		proc_exit(PUP_EXIT_KILLED);
+		proc_exit(PUP_EXIT_SIGNAL(current->kill_signal));
 }
 
 /*G:343 The idle task: whenever nothing else can run, sleep until an

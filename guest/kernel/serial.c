@@ -5,7 +5,8 @@
  * return a terminal wants before each newline. Input arrives by
  * interrupt (IRQ 4), byte by byte, and goes straight to the line editor
  * (console.c), exactly as the virtio console's receive queue does under
- * kennel. Next: G:180. */
+ * kennel, as long as the console has room; when it has none, pup stops
+ * reading the UART until it has. Next: G:180. */
 #include "arch/x86/uart.h"
 #include "guest/kernel/console.h"
 #include "guest/kernel/drivers.h"
@@ -23,10 +24,21 @@ void serial_write(const char *s, uint32_t len)
 	}
 }
 
+/* With no room, the receive interrupt goes off and the bytes wait in the
+ * UART (and QEMU behind it) until the console calls serial_resume. */
+static void serial_resume(void)
+{
+	outb(COM1 + REG_IER, IER_RX);
+}
+
 static void serial_irq(void)
 {
-	while (uart_rx_ready(COM1))
+	while (uart_rx_ready(COM1) && console_room())
 		console_input((char)inb(COM1 + REG_DATA));
+	if (!console_room()) {
+		outb(COM1 + REG_IER, 0);
+		console_throttle(serial_resume);
+	}
 }
 
 void serial_init(void)

@@ -12,7 +12,10 @@
  * writing; O_CREAT makes a missing file. A console read returns at most
  * one line. seek is for pupfs files only (-ESPIPE otherwise), and may go
  * past the end: a later write there leaves a hole that reads as zeroes.
- * Next: how pup starts, G:500. */
+ * pipe makes a pipe (G:830) and returns its two ends as descriptors;
+ * dup2 makes one descriptor another's copy (the shell's redirections and
+ * pipelines, G:860); rmdir removes an empty directory. Next: how pup
+ * starts, G:500. */
 #include "lib/string.h"
 #include "guest/kernel/console.h"
 #include "guest/kernel/devfs.h"
@@ -50,6 +53,8 @@ static int32_t read_file(struct file *f, char *buf, uint32_t len)
 
 	if (f->kind == FILE_CONSOLE)
 		return console_read(buf, len);
+	if (f->kind == FILE_PIPE)
+		return pipe_read(f->pipe, buf, len);
 	if (f->kind == FILE_NULL)
 		return 0;
 	if (f->kind == FILE_DIR)
@@ -65,6 +70,8 @@ static int32_t write_file(struct file *f, const char *buf, uint32_t len)
 	struct pup_stat st;
 	int32_t done;
 
+	if (f->kind == FILE_PIPE)
+		return pipe_write(f->pipe, buf, len);
 	if (f->kind == FILE_CONSOLE)
 		console_write(buf, len);
 	if (f->kind == FILE_CONSOLE || f->kind == FILE_NULL)
@@ -316,4 +323,75 @@ int32_t sys_unlink(void)
 	if (file_in_use(inum))
 		return -EBUSY;
 	return fs_unlink(path);
+}
+
+int32_t sys_rmdir(void)
+{
+	char path[PUP_PATH_MAX];
+	enum file_kind kind;
+	int32_t err;
+
+	if ((err = user_path(syscall_arg(0), path)))
+		return err;
+	if (devfs_is_dir(path) || devfs_lookup(path, &kind))
+		return -EPERM;
+	return fs_rmdir(path);
+}
+
+/*G:832 pipe: both ends, or neither. The read end is opened O_RDONLY and
+ * the write end O_WRONLY, so read and write refuse the wrong way (-EBADF)
+ * as for any file. */
+static void undo_pipe(struct file *r, struct file *w, int32_t rfd)
+{
+	if (rfd >= 0)
+		current->files[rfd] = NULL;
+	if (r)
+		file_release(r);
+	if (w)
+		file_release(w);
+}
+
+int32_t sys_pipe(void)
+{
+	uint32_t ufds = syscall_arg(0);
+	struct pipe *p;
+	struct file *r = NULL, *w = NULL;
+	int32_t fds[2] = { -1, -1 };
+
+	if (user_check(ufds, sizeof(fds), true))
+		return -EFAULT;
+	if (!(p = pipe_alloc()))
+		return -ENFILE;
+	r = file_open_kind(FILE_PIPE, 0, O_RDONLY);
+	w = r ? file_open_kind(FILE_PIPE, 0, O_WRONLY) : NULL;
+	if (r)
+		r->pipe = p;
+	if (w)
+		w->pipe = p;
+	if (!r || !w || (fds[0] = fd_install(current, r)) < 0 ||
+	    (fds[1] = fd_install(current, w)) < 0) {
+		if (!r)
+			pipe_close(p, false);
+		if (!w)
+			pipe_close(p, true);
+		undo_pipe(r, w, fds[0]);
+		return r && w ? -EMFILE : -ENFILE;
+	}
+	return copy_to_user(ufds, fds, sizeof(fds));
+}
+
+int32_t sys_dup2(void)
+{
+	int32_t fd = (int32_t)syscall_arg(0), newfd = (int32_t)syscall_arg(1);
+	struct file *f = fd_get(current, fd);
+
+	if (!f || newfd < 0 || newfd >= NOFILE)
+		return -EBADF;
+	if (fd == newfd)
+		return newfd;
+	if (current->files[newfd])
+		fd_close(current, newfd);
+	file_hold(f);
+	current->files[newfd] = f;
+	return newfd;
 }

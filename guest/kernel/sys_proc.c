@@ -9,6 +9,7 @@
  * program goes, since they live in the memory it replaces. Next: the
  * disk, G:400. */
 #include "lib/string.h"
+#include "guest/kernel/console.h"
 #include "guest/kernel/exec.h"
 #include "guest/kernel/fs.h"
 #include "guest/kernel/init.h"
@@ -96,7 +97,46 @@ int32_t sys_getpid(void)
 
 int32_t sys_kill(void)
 {
-	return proc_kill((int32_t)syscall_arg(0));
+	int32_t pid = (int32_t)syscall_arg(0), sig = (int32_t)syscall_arg(1);
+
+	if (pid < 0 && pid != INT32_MIN)
+		return proc_kill_group(-pid, sig);
+	return proc_kill(pid, sig);
+}
+
+/*G:822 signal: ignore a signal, or take its default back; the old
+ * setting is the result. SIGKILL is always the default. */
+int32_t sys_signal(void)
+{
+	int32_t sig = (int32_t)syscall_arg(0);
+	uint32_t action = syscall_arg(1), bit = 1u << (sig & 31);
+	int32_t old;
+
+	if (sig <= 0 || sig >= PUP_NSIG || action > PUP_SIG_IGN)
+		return -EINVAL;
+	if (sig == PUP_SIGKILL && action == PUP_SIG_IGN)
+		return -EINVAL;
+	old = current->sig_ignored & bit ? PUP_SIG_IGN : PUP_SIG_DFL;
+	if (action == PUP_SIG_IGN)
+		current->sig_ignored |= bit;
+	else
+		current->sig_ignored &= ~bit;
+	return old;
+}
+
+int32_t sys_setpgid(void)
+{
+	return proc_set_group((int32_t)syscall_arg(0), (int32_t)syscall_arg(1));
+}
+
+int32_t sys_setfg(void)
+{
+	int32_t pgid = (int32_t)syscall_arg(0);
+
+	if (pgid < 0)
+		return -EINVAL;
+	console_set_foreground(pgid);
+	return 0;
 }
 
 int32_t sys_sleep(void)
@@ -171,7 +211,7 @@ int32_t sys_meminfo(void)
 
 int32_t sys_poweroff(void)
 {
-	system_poweroff("poweroff");
+	system_poweroff("poweroff", 0);
 }
 
 /*G:393 sbrk: the heap grows and shrinks a page at a time above the

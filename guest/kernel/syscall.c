@@ -26,6 +26,9 @@ static const syscall_fn syscalls[PUP_NR_SYSCALLS] = {
 	[PUP_SYS_MKDIR] = sys_mkdir,		[PUP_SYS_UNLINK] = sys_unlink,
 	[PUP_SYS_POWEROFF] = sys_poweroff,	[PUP_SYS_SBRK] = sys_sbrk,
 	[PUP_SYS_SEEK] = sys_seek,		[PUP_SYS_SYSINFO] = sys_sysinfo,
+	[PUP_SYS_SIGNAL] = sys_signal,		[PUP_SYS_SETPGID] = sys_setpgid,
+	[PUP_SYS_SETFG] = sys_setfg,		[PUP_SYS_PIPE] = sys_pipe,
+	[PUP_SYS_DUP2] = sys_dup2,		[PUP_SYS_RMDIR] = sys_rmdir,
 };
 
 uint32_t syscall_arg(unsigned n)

@@ -23,6 +23,12 @@ int32_t sys_meminfo(void);
 int32_t sys_poweroff(void);
 int32_t sys_sbrk(void);
 int32_t sys_sysinfo(void);
+int32_t sys_signal(void);
+int32_t sys_setpgid(void);
+int32_t sys_setfg(void);
+int32_t sys_pipe(void);
+int32_t sys_dup2(void);
+int32_t sys_rmdir(void);
 
 int32_t sys_write(void);
 int32_t sys_read(void);

@@ -98,22 +98,32 @@ void virtio_console_write(const char *s, uint32_t len)
 	vq_kick(&tx);
 }
 
-/*G:186 The console's interrupt: transmit buffers back, input in. */
-static void console_irq(void)
+/*G:186 The console's interrupt: transmit buffers back, input in, a
+ * buffer at a time while the console has room for a whole one; else the
+ * filled buffers wait in the queue (and the Launcher keeps the rest)
+ * until the console calls back. */
+static void take_input(void)
 {
 	bool offered = false;
 	uint32_t len;
 	char *buf;
 
-	collect_tx();
-	while ((buf = vq_take_used(&rx, &len))) {
+	while (console_room() >= RX_SIZE && (buf = vq_take_used(&rx, &len))) {
 		for (uint32_t i = 0; i < len && i < RX_SIZE; i++)
 			console_input(buf[i]);
 		offer_rx(buf);
 		offered = true;
 	}
+	if (console_room() < RX_SIZE)
+		console_throttle(take_input);	/* the rest waits in the queue */
 	if (offered)
 		vq_kick(&rx);
+}
+
+static void console_irq(void)
+{
+	collect_tx();
+	take_input();
 }
 
 void virtio_console_init(void)

@@ -18,7 +18,9 @@
 ; Register contract at kernel_main: eax and ebx as GRUB left them, pushed
 ; as kernel_main(magic, mbi_phys); esp = top of boot_stack; interrupts off.
 ;
-; Next: kernel_main in host/kernel/main.c (B:030).
+; The jump high lands in host/kernel/boot_high.asm (B:016), in a file of
+; its own because nasm describes only a file's first code section to a
+; debugger. Next: kernel_main in host/kernel/main.c (B:030).
 
 %include "kernel_asm_offsets.inc"
 
@@ -48,7 +50,7 @@ kernel_pgdir:
 ; that both GRUB and QEMU find the entry point inside a loaded segment.
 section .boot progbits alloc exec nowrite align=16
 global start
-extern kernel_main
+extern start_high
 
 start:
 	cli
@@ -79,17 +81,5 @@ start:
 	; Still executing at a low address: jump to the linked (high) one.
 	mov ecx, start_high
 	jmp ecx
-
-section .text
-start_high:
-	mov esp, boot_stack_top
-	xor ebp, ebp				; end of the frame-pointer chain
-	push ebx				; mbi_phys
-	push esi				; magic
-	call kernel_main
-.hang:
-	cli
-	hlt
-	jmp .hang
 
 section .note.GNU-stack noalloc noexec nowrite progbits

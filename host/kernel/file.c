@@ -58,6 +58,25 @@ int32_t fd_free_slot(const struct process *p)
 	return -EMFILE;
 }
 
+/* A driver hands its caller a second file (as /dev/kennel's userfault
+ * handle is): a new open file on ops, behind p's lowest free descriptor. */
+int32_t fd_install(struct process *p, const struct device_ops *ops, void *private, uint32_t flags)
+{
+	int32_t fd = fd_free_slot(p);
+	struct file *f;
+
+	if (fd < 0)
+		return fd;
+	if (!(f = file_alloc()))
+		return -EMFILE;
+	f->ops = ops;
+	f->private = private;
+	f->flags = flags;
+	f->type = K_TYPE_DEVICE;
+	p->fds[fd] = f;
+	return fd;
+}
+
 struct file *fd_lookup(const struct process *p, uint32_t fd)
 {
 	return fd < PROC_MAX_FDS ? p->fds[fd] : NULL;

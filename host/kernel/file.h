@@ -19,6 +19,9 @@ void file_free_unopened(struct file *f);
 
 /* The lowest free descriptor of p, or -EMFILE. */
 int32_t fd_free_slot(const struct process *p);
+/* A new device file on ops with this private and O_* flags, behind p's
+ * lowest free descriptor: the descriptor, or -EMFILE. */
+int32_t fd_install(struct process *p, const struct device_ops *ops, void *private, uint32_t flags);
 /* The file behind descriptor fd of p, or NULL. */
 struct file *fd_lookup(const struct process *p, uint32_t fd);
 int32_t fd_close(struct process *p, uint32_t fd);

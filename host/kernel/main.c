@@ -127,7 +127,7 @@ void kernel_main(uint32_t magic, uint32_t mbi_pa)
 	userland_init(&boot);		/* files, devices, the scheduler */
 	hypervisor_init();		/* the Switcher and /dev/kennel */
 	if (options.nrun)
-		power_off(run_programs(&options));	/* run=...: until all exit */
+		power_off_status(run_programs(&options));	/* run=...: until all exit */
 	kprintf("kennel: nothing left to run\n");
 	power_off(true);
 }

@@ -3,10 +3,9 @@
 #define HOST_POWER_H
 
 #include <stdbool.h>
-
-#define EXIT_VALUE_SUCCESS	0x10	/* QEMU exits with 0x10*2+1 = 33 */
-#define EXIT_VALUE_FAILURE	0x11	/* 35 */
+#include <stdint.h>
 
 void power_off(bool success) __attribute__((noreturn));
+void power_off_status(int32_t status) __attribute__((noreturn));
 
 #endif

@@ -9,8 +9,9 @@
 /* Devices, files and the scheduler: before any process exists. It takes
  * over serial input, so it comes after selftest_echo. */
 void userland_init(const struct boot_info *bi);
-/* Start every run= program, wait until all have exited, report. True
- * if all started and exited with status 0. */
-bool run_programs(const struct host_options *o);
+/* Start every run= program, wait until all have exited, report. The
+ * machine's status (power_off_status): 0 if all started and exited with
+ * status 0, -1 if not, or a lone Launcher's own status. */
+int32_t run_programs(const struct host_options *o);
 
 #endif

@@ -88,6 +88,8 @@ static inline int32_t get_page(struct guest *g, uint32_t gpfn, enum gmap_intent 
 		return -ERANGE;
 	p->ref++;
 	p->flags |= GPAGE_ACCESSED | (intent == GMAP_WRITE ? GPAGE_WRITTEN : 0);
+	if (intent == GMAP_WRITE)
+		pm_scan_note_written(g, gpfn);	/* the scan's index (V:420) */
 	*frame = p->frame;
 	return 0;
 }
@@ -224,6 +226,7 @@ void gmap_mark_written(struct guest *g, uint32_t gpfn)
 {
 	if (gpfn < g->pfn_limit)
 		g->gpages[gpfn].flags |= GPAGE_WRITTEN | GPAGE_ACCESSED;
+	pm_scan_note_written(g, gpfn);
 }
 
 /*V:350 The shared page: KH_INIT takes a reference to it for the guest's

@@ -30,7 +30,7 @@
 #include <stdint.h>
 #include "host/guest.h"
 
-/* gmap.c (V:300): the guest memory object, one per guest. Every host user
+/* gmap.c: the guest memory object, one per guest. Every host user
  * of a guest page names it by (guest, gpfn) and holds a reference while it
  * uses the frame: each shadow PTE holds one from fill to release, a host
  * copy for its duration, a Launcher I/O buffer until completion; the
@@ -96,6 +96,14 @@ static inline void gmap_mark_pagetable(struct guest *g, uint32_t gpfn)
 	if (gpfn < g->pfn_limit)
 		g->gpages[gpfn].flags |= GPAGE_PAGETABLE;
 }
+
+/* pm_scan.c: KN_PM_SCAN (V:430). The index of written pages lives from
+ * pm_scan_init to pm_scan_destroy; every path that marks a page written
+ * notes it with pm_scan_note_written. */
+int32_t pm_scan_init(struct guest *g);
+void pm_scan_destroy(struct guest *g);
+void pm_scan_note_written(struct guest *g, uint32_t gpfn);
+int32_t pm_scan_ioctl(struct guest *g, uint32_t uarg);
 
 /* access.c: copy between the host and guest-physical memory. Any failure
  * kills the guest ("bad read address 0x... len ...") and a failed read

@@ -20,7 +20,10 @@ DEFAULT_KERNEL = "build/kennel.elf"
 EXIT_SUCCESS = 33  # the host wrote 0x10 to port 0xf4
 EXIT_FAILURE = 35  # the host wrote 0x11 to port 0xf4
 
-BASE_ARGS = ["-display", "none", "-serial", "stdio", "-monitor", "none",
+# signal=off: a Ctrl-C the test types is a byte for the guest, not SIGINT
+# for QEMU (T:955).
+BASE_ARGS = ["-display", "none", "-chardev", "stdio,id=console,signal=off",
+             "-serial", "chardev:console", "-monitor", "none",
              "-net", "none", "-no-reboot",
              "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-m", "256M"]
 TAIL = 3000

@@ -177,6 +177,46 @@ def test_too_little_memory_is_said_plainly(qemu):
     assert status == EXIT_FAILURE, machine.tail()
 
 
+#T:975 Memory the user did not give. With `-m 4M` and make run's
+# modules (the Launcher, pup and its 4 MiB disk) the host must still say
+# what it needs rather than reach a BUG; with enough for the host but not
+# for the guest (-m 12M, --mem 32M), the Launcher must name the guest,
+# the size it asked for and the host's free memory, and suggest a smaller
+# --mem.
+PUP_MODULES = ("build/launcher/launcher /bin/launcher,build/guest/pup.elf /guests/pup.elf,"
+               "build/guest/disk.img /guests/disk.img")
+
+
+def test_four_mib_with_make_runs_modules_is_said_plainly(qemu):
+    machine, status = boot_to_end(
+        qemu, append="run=/bin/launcher,--snapshot-disk,/guests/disk.img,/guests/pup.elf",
+        initrd=PUP_MODULES, extra=["-m", "4M"])
+    lines = lines_of(machine)
+    assert [line for line in lines if re.fullmatch(
+        r"kennel: too little memory: \d+ KiB free after the kernel and modules, and kennel "
+        r"needs at least 4096 KiB; give the machine more \(QEMU: -m 256M\)", line)], machine.tail()
+    assert not any("BUG" in line or line.startswith("launcher") for line in lines), machine.tail()
+    assert lines[-1] == FAILURE_LAST, machine.tail()
+    assert status == EXIT_FAILURE, machine.tail()
+
+
+def test_launcher_without_guest_memory_names_the_guest_and_the_cause(qemu):
+    machine, status = boot_to_end(
+        qemu, append="run=/bin/launcher,--mem,32M,--name,big,"
+        "/guests/pup.elf", initrd=PUP_MODULES, extra=["-m", "12M"])
+    lines = lines_of(machine)
+    said = [line for line in lines if line.startswith("launcher: ")]
+    assert len(said) == 1, machine.tail()
+    free = re.fullmatch(r"launcher: guest big: cannot map \d+ KiB of guest memory \(--mem 32768 "
+                        r"KiB and its device pages\): Cannot allocate memory; the host has "
+                        r"(\d+) KiB free: give a smaller --mem, or the machine more memory",
+                        said[0])
+    assert free and int(free.group(1)) < 12 * 1024, said[0]
+    assert "kennel: /bin/launcher exited with status 125" in lines, machine.tail()
+    assert not any(line.startswith("[big]") for line in lines), machine.tail()
+    assert status == EXIT_FAILURE, machine.tail()
+
+
 def expect_line(machine, line, timeout=10):
     """Wait for a whole console line (the pty may add a CR of its own)."""
     machine.expect(r"(?:^|\n)" + re.escape(line) + r"\r*\n", timeout=timeout)

@@ -34,7 +34,7 @@ TIMEOUT = 60
 MEM_MIB = 4  # each guest's RAM: --mem 4M
 MEM = "%dM" % MEM_MIB
 FRAMES = re.compile(r"kennel: (\d+) frames free (before|after) the programs")
-LAUNCHER_POWEROFF, LAUNCHER_CRASHED, LAUNCHER_KILLED = 0, 2, 3
+LAUNCHER_POWEROFF, LAUNCHER_CRASHED, LAUNCHER_KILLED = 0, 126, 127
 
 # ---- building a boot ---------------------------------------------------------
 
@@ -246,10 +246,14 @@ BAD_CASES = {
     "console_wrap": r"^KH_CONSOLE_WRITE\b.*0xffffff00\b.*outside",
     "shutdown_outside": r"^KH_SHUTDOWN\b.*%s.*outside" % ADDRESS,
     "shutdown_bad_kind": r"^KH_SHUTDOWN\b.*\bkind 7\b",
+    "shutdown_status_256": r"^KH_SHUTDOWN: status 256 is not 0\.\.255",
+    "shutdown_crash_status": r"^KH_SHUTDOWN: status 3 is not 0\.\.255 \(a crash has none\)",
     "ts_two": r"^KH_TS\b.*\b2\b.*0.*1",
     "ts_huge": r"^KH_TS\b.*\b(2147483648|0x80000000)\b",
+    "stats_outside": r"^KH_GET_STATS\b.*%s.*\blen 16\b.*outside" % ADDRESS,
+    "stats_too_long": r"^KH_GET_STATS\b.*\blength %d\b" % (8 * (17 + 32 + 7) + 1),
     "unknown_99": r"^unknown hypercall 99$",
-    "unknown_16": r"^unknown hypercall 16$",
+    "unknown_next": r"^unknown hypercall 17$",
     "unknown_huge": r"^unknown hypercall (4294967295|0xffffffff)$",
     "async_gdt_dpl0": r"^KH_LOAD_GDT_ENTRY\b.*\bslot 8\b.*DPL",
     "trap_stack_outside": r"^bad write (virtual )?address %s" % ADDRESS,

@@ -11,7 +11,10 @@
 import pathlib
 import re
 
-from kennel_qemu import EXIT_SUCCESS
+import pexpect
+import pytest
+
+from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GRUB_CFG = ROOT / "build" / "iso" / "boot" / "grub" / "grub.cfg"
@@ -95,3 +98,64 @@ def test_host_alone_entry_powers_off(qemu):
     machine = qemu(append=entry_line("kennel: the host alone"))
     assert machine.wait_exit(timeout=30) == EXIT_SUCCESS, machine.tail()
     assert "kennel: nothing left to run" in machine.output
+
+
+#T:980 make run-native keeps its disk, as the README says: a file written
+# in one session, ended by poweroff, is read back in the next, and the
+# second session starts from that disk, not a fresh copy. NATIVEDISK
+# keeps the test's disk apart from the developer's.
+def make_run_native(disk, log):
+    child = pexpect.spawn("make", ["--no-print-directory", "run-native", "NATIVEDISK=%s" % disk],
+                          cwd=str(ROOT), encoding="utf-8", timeout=120, logfile=log)
+    child.expect_exact("pup:/$ ")
+    return child
+
+
+def power_off(child):
+    child.sendline("poweroff")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before[-2000:]
+
+
+def test_make_run_native_keeps_its_disk_between_runs(tmp_path):
+    disk = tmp_path / "native-disk.img"
+    with open(tmp_path / "console.log", "w") as log:
+        first = make_run_native(disk, log)
+        assert "its disk is %s, kept between runs" % disk in first.before, first.before
+        first.sendline("write /kept written natively")
+        first.expect_exact("pup:/$ ")
+        power_off(first)
+        assert disk.exists()
+        second = make_run_native(disk, log)
+        second.sendline("cat /kept")
+        second.expect(r"cat /kept\r*\n(.*)\r*\n")
+        assert second.match.group(1).strip() == "written natively", second.before
+        power_off(second)
+
+
+#T:988 Two guests of one name could not be told apart on the console or
+# in the monitor: the host refuses the second KN_INIT (EEXIST) and its
+# Launcher says so, naming the name, and exits 125; the first guest runs
+# on and powers off as usual. Two without --name (both "echo", from the
+# file name) are refused the same way.
+@pytest.mark.parametrize("name", ["twin", None])
+def test_two_guests_of_one_name_are_refused(qemu, name):
+    words = ["run=/bin/launcher", "--mem", "4M"] + (["--name", name] if name else [])
+    run = ",".join(words + ["/guests/echo.elf"])
+    name = name or "echo"
+    machine = qemu(append=run + " " + run, initrd=MODULES)
+    refused = ("launcher: guest %s: another guest is already called %s: give each "
+               "its own --name" % (name, name))
+    ready = "[%s] echo: type a line" % name
+    seen = set()
+    while len(seen) < 2:    # the two Launchers start in either order
+        machine.expect_exact([refused, ready], timeout=30)
+        seen.add(machine.match)
+    machine.sendline("quit")
+    machine.expect_exact("launcher: guest %s powered off: echo: the user said quit" % name)
+    assert machine.wait_exit(timeout=30) == EXIT_FAILURE, machine.tail()
+    lines = machine.output.replace("\r", "").splitlines()
+    assert sum(line.startswith("kennel: /bin/launcher exited with status") for line in lines) == 2, lines
+    assert "kennel: /bin/launcher exited with status 0" in lines, lines
+    assert "kennel: /bin/launcher exited with status 125" in lines, lines

@@ -12,6 +12,7 @@
 # host tools copy, list, remove and measure files. Next: T:902, the unit
 # tests of the file system itself (tests/unit/test_pupfs.c).
 import re
+import shutil
 import subprocess
 
 from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS, ROOT
@@ -126,7 +127,7 @@ def test_two_guests_cannot_share_a_writable_image(qemu, tmp_path):
     machine.sendline("poweroff")
     assert machine.wait_exit(timeout=30) == EXIT_FAILURE, machine.tail()
     lines = machine.output.replace("\r", "").splitlines()
-    assert sum("exited with status 1" in line for line in lines) == 1, lines
+    assert sum("exited with status 125" in line for line in lines) == 1, lines
     assert sum("exited with status 0" in line for line in lines) == 1, lines
 
 
@@ -209,3 +210,39 @@ def test_corrupt_host_disk_is_not_mounted(qemu, tmp_path):
     assert "df: /var: No such file or directory" in lines, lines
     code, out = native_fsck(image)
     assert code == 2 and "superblock: data_start 3 is inside the bitmap" in out, out
+
+
+#T:985 ninodes = 0xffffffff: rounded up to inode blocks in 32 bits, the
+# sum wrapped to a small table and the disk mounted. The host's /var and
+# pup (natively, its own disk) must both refuse it, saying why, and the
+# native fsck too.
+NINODES_REFUSED = (r"superblock: bitmap_start \d+ is inside the inode table "
+                   r"\(4294967295 inodes from block \d+\)")
+
+
+def set_ninodes(image, value):
+    with open(image, "r+b") as f:      # struct pupfs_super at block 1: magic, nblocks, ninodes
+        f.seek(1024 + 8)
+        f.write(value.to_bytes(4, "little"))
+
+
+def test_ninodes_that_wrap_are_refused(qemu, tmp_path):
+    image = host_disk(tmp_path, 2048)
+    set_ninodes(image, 0xffffffff)
+    status, lines, machine = boot_tools(qemu, image, "run=/bin/df")
+    assert status == EXIT_FAILURE, machine.tail()
+    assert re.fullmatch(r"var: disk of 2048 KiB: %s; /var is not mounted" % NINODES_REFUSED,
+                        var_line(lines)), lines
+    code, out = native_fsck(image)
+    assert code == 2 and re.search(NINODES_REFUSED, out), out
+
+    disk = tmp_path / "pup-disk.img"
+    shutil.copyfile(ROOT / "build" / "guest" / "disk.img", disk)
+    set_ninodes(disk, 0xffffffff)
+    machine = qemu(kernel="build/guest/pup.elf", append="",
+                   extra=["-drive", "file=%s,format=raw,if=ide" % disk])
+    machine.expect(r"pup: disk: 4096 KiB, ([^\r\n]*)\r*\n", timeout=30)
+    assert re.fullmatch(NINODES_REFUSED, machine.match.group(1)), machine.tail()
+    machine.expect_exact("pup: panic: no root file system", timeout=30)
+    assert machine.wait_exit(timeout=30) == EXIT_FAILURE, machine.tail()
+    assert "pup:/$ " not in machine.output, machine.tail()

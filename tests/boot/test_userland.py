@@ -102,6 +102,18 @@ def test_faults_kill_only_the_faulting_program(qemu):
     assert status == EXIT_FAILURE
 
 
+def test_userfault_handle_abi(qemu):
+    """The userfault handle keeps every rule of its ABI that needs no fault:
+    the handshake, registration, reads, a guest gone (user/bin/ufdev.c)."""
+    machine, status = boot(qemu, ["/bin/ufdev"], ["ufdev"])
+    assert "ufdev: FAILED" not in machine.output, machine.tail()
+    assert re.search(r"^ufdev: 35 checks, 0 failed$", machine.output, re.M), machine.tail()
+    assert "Test result: SUCCESS" in lines_of(machine)
+    assert_exits(machine, [("/bin/ufdev", 0)])
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+
+
 def test_bad_pointers_earn_efault(qemu):
     machine, status = boot(qemu, ["/bin/badptr"], ["badptr"])
     assert "badptr: FAILED" not in machine.output, machine.tail()

@@ -377,6 +377,7 @@ static void test_corrupt_superblock(void **state)
 		{ offsetof(struct pupfs_super, inode_start), BLOCKS, "inode_start" },
 		{ offsetof(struct pupfs_super, ninodes), 1, "ninodes" },
 		{ offsetof(struct pupfs_super, ninodes), 0xfffffff0u, "bitmap_start" },
+		{ offsetof(struct pupfs_super, ninodes), 0xffffffffu, "bitmap_start" },
 		{ offsetof(struct pupfs_super, bitmap_start), 2, "bitmap_start" },
 		{ offsetof(struct pupfs_super, data_start), 3, "data_start" },
 		{ offsetof(struct pupfs_super, data_start), BLOCKS, "data_start" },

@@ -6,7 +6,7 @@
  * at once (hostile.elf's "quick" case), one the host kills (bad_hcall.elf
  * "unknown_99"), and one that spins forever and is killed mid-run, its
  * Launcher stopped by SYS_KILL after a few milliseconds. Each Launcher's
- * exit status must be what its guest's end says (0, 3, and EXIT_KILLED).
+ * exit status must be what its guest's end says (0, LAUNCHER_EXIT_KILLED and EXIT_KILLED).
  * The host's free frames are read (SYS_MEMINFO) after a first round of
  * three, which warms the host's caches, and again at the end: a guest of
  * any kind that leaves one frame behind shows as a difference. It prints
@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kennel.h>
+#include "arch/x86/kennel_dev.h"
 
 #define KINDS		3
 #define WARM_UP		KINDS
@@ -56,7 +57,8 @@ static char *const killed[] = { "/bin/launcher", "--mem", "2M", "--name", "kille
 static char *const spinner[] = { "/bin/launcher", "--mem", "2M", "--name", "spinner",
 				 "/guests/spin.elf", NULL };
 static const struct kind guests[KINDS] = {
-	{ quick, 0, 0, false }, { killed, 3, 0, false }, { spinner, EXIT_KILLED, SPIN_MS, false },
+	{ quick, 0, 0, false }, { killed, LAUNCHER_EXIT_KILLED, 0, false },
+	{ spinner, EXIT_KILLED, SPIN_MS, false },
 };
 
 static char *const paging[] = { "/bin/launcher", "--mem", "2M", "--name", "paging",

@@ -24,7 +24,7 @@
 #define PUP_SYS_EXEC		7	/* (const char *path, char *const argv[]) -> only on error */
 #define PUP_SYS_WAIT		8	/* (int pid or -1, int *status or NULL) -> pid */
 #define PUP_SYS_GETPID		9	/* () -> pid */
-#define PUP_SYS_KILL		10	/* (int pid) -> 0 */
+#define PUP_SYS_KILL		10	/* (int pid, or -pgid; int sig) -> 0 */
 #define PUP_SYS_SLEEP		11	/* (uint32 ms) -> 0 */
 #define PUP_SYS_UPTIME		12	/* (uint64_t *ms since boot) -> 0 */
 #define PUP_SYS_PS		13	/* (int index, struct pup_procinfo *) -> 0, -ENOENT past the end */
@@ -39,7 +39,13 @@
 #define PUP_SYS_SBRK		22	/* (int32 increment) -> the old break, or -ENOMEM */
 #define PUP_SYS_SEEK		23	/* (fd, int32 offset, int whence) -> new offset */
 #define PUP_SYS_SYSINFO		24	/* (struct pup_sysinfo *) -> 0 */
-#define PUP_NR_SYSCALLS		25
+#define PUP_SYS_SIGNAL		25	/* (int sig, PUP_SIG_DFL or PUP_SIG_IGN) -> the old one */
+#define PUP_SYS_SETPGID		26	/* (int pid or 0, int pgid or 0) -> 0 */
+#define PUP_SYS_SETFG		27	/* (int pgid): the console's foreground group -> 0 */
+#define PUP_SYS_PIPE		28	/* (int fds[2]: read end, write end) -> 0 */
+#define PUP_SYS_DUP2		29	/* (int fd, int newfd) -> newfd */
+#define PUP_SYS_RMDIR		30	/* (const char *path) -> 0 (empty directories only) */
+#define PUP_NR_SYSCALLS		31
 
 /* open() flags: O_RDONLY, O_WRONLY, O_RDWR from arch/x86/syscall.h, plus: */
 #define PUP_O_CREAT		0x040
@@ -91,9 +97,33 @@ struct pup_sysinfo {
 	uint64_t uptime_ms;
 };
 
-/* Exit statuses pup gives a process it had to kill. */
-#define PUP_EXIT_KILLED		128	/* by kill */
-#define PUP_EXIT_FAULTED	139	/* by a CPU fault */
+/*G:800 Signals. pup's signals have one action each, the default, which
+ * ends the process with status 128 + the signal's number, as a Unix
+ * shell reports it; a process may ignore any of them but SIGKILL
+ * (PUP_SYS_SIGNAL), and what it ignores stays ignored across exec. There
+ * are no handlers. kill sends one to a process, or, with a negative pid,
+ * to every process of a group (the processes a shell started for one
+ * job: PUP_SYS_SETPGID). The console sends SIGINT to its foreground
+ * group when Ctrl-C is typed (PUP_SYS_SETFG, G:810), a pipe with no
+ * reader sends SIGPIPE to its writer (G:830), and a CPU fault ends a
+ * program as SIGSEGV would. Signal 0 sends nothing and only checks the
+ * process is there. Next: the console's part, G:810. */
+#define PUP_SIGHUP		1
+#define PUP_SIGINT		2
+#define PUP_SIGQUIT		3
+#define PUP_SIGKILL		9
+#define PUP_SIGSEGV		11
+#define PUP_SIGPIPE		13
+#define PUP_SIGTERM		15
+#define PUP_NSIG		32	/* numbers 1..31 may be sent */
+#define PUP_SIG_DFL		0
+#define PUP_SIG_IGN		1
+
+#define PUP_EXIT_SIGNAL(sig)	(128 + (sig))
+
+/* Exit statuses pup gives a process it had to stop. */
+#define PUP_EXIT_KILLED		PUP_EXIT_SIGNAL(PUP_SIGTERM)	/* by kill's default, 143 */
+#define PUP_EXIT_FAULTED	PUP_EXIT_SIGNAL(PUP_SIGSEGV)	/* by a CPU fault, 139 */
 
 /* The user address space: programs are linked at PUP_USER_BASE; the stack
  * ends at PUP_USER_STACK_TOP; pup's kernel owns PUP_KERNEL_BASE and up. A
@@ -101,6 +131,6 @@ struct pup_sysinfo {
  * and the strings, as on the kennel host (arch/x86/syscall.h). */
 #define PUP_USER_BASE		0x00400000u
 #define PUP_USER_STACK_TOP	0xBFFF0000u
-#define PUP_KERNEL_BASE		0xC0000000u
+#define PUP_KERNEL_BASE		0xD0000000u	/* the host's is 0xC0000000 */
 
 #endif

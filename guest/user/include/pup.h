@@ -8,15 +8,17 @@
  * words (guest/include/pup/syscall.h):
  *
  *   processes    fork, exec, wait/waitpid, kill, sleep_ms, ps
- *   files        readdir, stat, mkdir, unlink, chdir, getcwd, and the
- *                open flags O_CREAT, O_TRUNC, O_APPEND
+ *   signals      kill, signal (ignore or default), setpgid, setfg (G:800)
+ *   files        readdir, stat, mkdir, unlink, rmdir, chdir, getcwd,
+ *                pipe, dup2, and the open flags O_CREAT, O_TRUNC, O_APPEND
  *   memory       sbrk, meminfo
  *   the system   uptime, sysinfo, poweroff
  *
  * Like unistd.h, every call returns -1 and sets errno when pup refuses it
- * (sbrk returns SBRK_FAILED, getcwd NULL). A process pup had to stop
- * exits with PUP_EXIT_KILLED (kill) or PUP_EXIT_FAULTED (a CPU fault),
- * which is what wait reports. All of it is implemented in one file,
+ * (sbrk returns SBRK_FAILED, getcwd NULL). A process a signal ended
+ * exits with 128 + the signal (PUP_EXIT_SIGNAL: 130 for Ctrl-C's SIGINT,
+ * 143 for kill's SIGTERM, 139 for a CPU fault), which is what wait
+ * reports. All of it is implemented in one file,
  * guest/user/libc/sys_pup.c. Next: how that file reaches pup,
  * user/libc/trap.h. */
 #ifndef GUEST_USER_PUP_H
@@ -40,7 +42,10 @@ int fork(void);				/* the child's pid, or 0 in the child */
 int exec(const char *path, char *const argv[]);	/* returns only on error */
 int waitpid(int pid, int *status);	/* pid -1: any child */
 int wait(int *status);
-int kill(int pid);
+int kill(int pid, int sig);		/* pid < 0: the group -pid; sig 0: only check */
+int signal(int sig, int action);	/* PUP_SIG_IGN or PUP_SIG_DFL; the old one */
+int setpgid(int pid, int pgid);		/* 0, 0: a group of its own */
+int setfg(int pgid);			/* the group Ctrl-C interrupts */
 int sleep_ms(uint32_t ms);
 int ps(int index, struct pup_procinfo *info);	/* ENOENT past the last */
 
@@ -48,6 +53,9 @@ int readdir(const char *dir, int index, struct pup_dirent *ent);	/* ENOENT past 
 int stat(const char *path, struct pup_stat *st);
 int mkdir(const char *path);
 int unlink(const char *path);		/* files only */
+int rmdir(const char *path);		/* empty directories only */
+int pipe(int fds[2]);			/* fds[0] reads what fds[1] writes */
+int dup2(int fd, int newfd);
 int chdir(const char *path);
 char *getcwd(char *buf, size_t size);	/* buf, or NULL */
 

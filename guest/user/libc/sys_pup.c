@@ -78,9 +78,34 @@ int wait(int *status)
 	return waitpid(-1, status);
 }
 
-int kill(int pid)
+int kill(int pid, int sig)
 {
-	return call3(PUP_SYS_KILL, U(pid), 0, 0);
+	return call3(PUP_SYS_KILL, U(pid), U(sig), 0);
+}
+
+int signal(int sig, int action)
+{
+	return call3(PUP_SYS_SIGNAL, U(sig), U(action), 0);
+}
+
+int setpgid(int pid, int pgid)
+{
+	return call3(PUP_SYS_SETPGID, U(pid), U(pgid), 0);
+}
+
+int setfg(int pgid)
+{
+	return call3(PUP_SYS_SETFG, U(pgid), 0, 0);
+}
+
+int pipe(int fds[2])
+{
+	return call3(PUP_SYS_PIPE, U(fds), 0, 0);
+}
+
+int dup2(int fd, int newfd)
+{
+	return call3(PUP_SYS_DUP2, U(fd), U(newfd), 0);
 }
 
 int sleep_ms(uint32_t ms)
@@ -111,6 +136,11 @@ int mkdir(const char *path)
 int unlink(const char *path)
 {
 	return call3(PUP_SYS_UNLINK, U(path), 0, 0);
+}
+
+int rmdir(const char *path)
+{
+	return call3(PUP_SYS_RMDIR, U(path), 0, 0);
 }
 
 int chdir(const char *path)
