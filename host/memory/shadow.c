@@ -57,13 +57,16 @@ static uint32_t shadow_budget(const struct guest *g)
 	return wanted < share ? wanted : share;
 }
 
-static uint32_t *page_zalloc(struct guest *g)
+/* A shadow page of the guest's budget; zeroed unless the caller writes
+ * each word before reading it (a gpfn page, V:176). */
+static uint32_t *page_alloc(struct guest *g, bool zero)
 {
 	uint32_t pa;
 
 	if (g->stats.page_tables >= g->shadow_budget || !(pa = frame_alloc()))
 		return NULL;
-	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	if (zero)
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	g->stats.page_tables++;
 	shadow_pages_total++;
 	BUG_ON(shadow_pages_total > shadow_host_cap());
@@ -77,56 +80,105 @@ static void page_free(struct guest *g, uint32_t pa)
 	shadow_pages_total--;
 }
 
-/*V:176 A shadow page table comes with a second page beside it, its gpfn
- * page: entry i of the table maps guest page gpfns[i] when it is present.
- * That is how a shadow entry gives back the reference it holds (V:320)
- * without ever turning a host frame into a guest page. The two are one
- * allocation of two neighbouring frames, so the gpfn page is found from
- * the table by address, and both count against the budget. */
+/*V:176 Every shadow entry remembers which guest page it maps, so that
+ * it can give back the reference it holds (V:320) without ever turning a
+ * host frame into a guest page. A shadow directory is two neighbouring
+ * frames, the directory and its link page; the link of slot s holds the
+ * physical address of the gpfn page of the table in slot s, whose word i
+ * is the gpfn entry i of that table maps, and, in its low 12 bits, how
+ * many of the table's entries are present, so that freeing a table stops
+ * at its last reference instead of reading all 1,024 entries. Tables and
+ * their gpfn pages are single frames (the allocator's quick path); a gpfn
+ * page is not zeroed, since its word i is written whenever entry i is
+ * filled and read only while entry i is present. Everything counts
+ * against the budget. */
+#define DIR_PAGES	2
 #define TABLE_PAGES	2
+#define LINK_COUNT	0xfffu
+#define ENTRIES		(PAGE_SIZE / sizeof(uint32_t))
+#define GROUP		8
 
-static uint32_t *table_gpfns(uint32_t *table)
+_Static_assert(ENTRIES <= LINK_COUNT, "a link counts every entry of its table");
+_Static_assert(ENTRIES % GROUP == 0, "a table is whole groups");
+
+struct stable {
+	uint32_t *pte;			/* the shadow table, NULL: none */
+	uint32_t *gpfn;			/* its gpfn page */
+	uint32_t *link;			/* the directory's link to it */
+};
+
+static uint32_t *dir_links(uint32_t *pgdir)
 {
-	return table + PAGE_SIZE / sizeof(uint32_t);
+	return pgdir + ENTRIES;
 }
 
-static uint32_t *table_zalloc(struct guest *g)
+static struct stable slot_table(uint32_t *pgdir, uint32_t slot)
 {
-	uint32_t pa;
+	uint32_t *link = &dir_links(pgdir)[slot];
 
-	if (g->stats.page_tables + TABLE_PAGES > g->shadow_budget ||
-	    !(pa = frames_alloc_contig(TABLE_PAGES)))
-		return NULL;
-	memset(phys_to_virt(pa), 0, TABLE_PAGES * PAGE_SIZE);
-	g->stats.page_tables += TABLE_PAGES;
-	shadow_pages_total += TABLE_PAGES;
-	BUG_ON(shadow_pages_total > shadow_host_cap());
-	return phys_to_virt(pa);
+	return (struct stable){ phys_to_virt(pte_frame(pgdir[slot])),
+				phys_to_virt(*link & PAGE_MASK), link };
 }
 
 /* Forget entry i of a table, giving back its page's reference. */
-static void clear_spte(struct guest *g, uint32_t *table, uint32_t i)
+static void clear_spte(struct guest *g, struct stable t, uint32_t i)
 {
-	if (table[i] & PTE_PRESENT)
-		gmap_put(g, table_gpfns(table)[i]);
-	table[i] = 0;
+	if (t.pte[i] & PTE_PRESENT) {
+		gmap_put(g, t.gpfn[i]);
+		(*t.link)--;
+	}
+	t.pte[i] = 0;
 }
 
-static void set_spte(struct guest *g, uint32_t *table, uint32_t i, uint32_t spte, uint32_t gpfn)
+/* spte is present: it holds the reference just taken on gpfn. */
+static void set_spte(struct guest *g, struct stable t, uint32_t i, uint32_t spte, uint32_t gpfn)
 {
-	clear_spte(g, table, i);
-	table[i] = spte;
-	table_gpfns(table)[i] = gpfn;
+	clear_spte(g, t, i);
+	t.pte[i] = spte;
+	t.gpfn[i] = gpfn;
+	(*t.link)++;
 }
 
-static void table_free(struct guest *g, uint32_t pa)
+static bool table_alloc(struct guest *g, uint32_t *pgdir, uint32_t slot)
 {
-	uint32_t *table = phys_to_virt(pa);
+	uint32_t *table, *gpfns;
 
-	for (uint32_t i = 0; i < PAGE_SIZE / sizeof(uint32_t); i++)
-		clear_spte(g, table, i);
-	for (uint32_t n = 0; n < TABLE_PAGES; n++)
-		page_free(g, pa + n * PAGE_SIZE);
+	if (g->stats.page_tables + TABLE_PAGES > g->shadow_budget || !(table = page_alloc(g, true)))
+		return false;
+	if (!(gpfns = page_alloc(g, false))) {
+		page_free(g, virt_to_phys(table));
+		return false;
+	}
+	pgdir[slot] = virt_to_phys(table) | SHADOW_PDE_FLAGS;
+	dir_links(pgdir)[slot] = virt_to_phys(gpfns);
+	return true;
+}
+
+/* Freeing reads the table eight entries at a time, skipping a group in
+ * which nothing is present (most of a table, usually). */
+static bool group_empty(const uint32_t *pte)
+{
+	uint32_t any = 0;
+
+	for (uint32_t i = 0; i < GROUP; i++)
+		any |= pte[i];
+	return !(any & PTE_PRESENT);
+}
+
+static void table_free(struct guest *g, uint32_t *pgdir, uint32_t slot)
+{
+	struct stable t = slot_table(pgdir, slot);
+
+	for (uint32_t i = 0; i < ENTRIES && (*t.link & LINK_COUNT); i += GROUP) {
+		if (group_empty(&t.pte[i]))
+			continue;
+		for (uint32_t j = i; j < i + GROUP; j++)
+			clear_spte(g, t, j);
+	}
+	BUG_ON(*t.link & LINK_COUNT);
+	page_free(g, virt_to_phys(t.pte));
+	page_free(g, virt_to_phys(t.gpfn));
+	*t.link = 0;
 }
 
 /*V:170 A shadow directory's page tables are freed slot by slot: releasing
@@ -137,7 +189,7 @@ static void table_free(struct guest *g, uint32_t pa)
 static void release_slot(struct guest *g, uint32_t *pgdir, uint32_t slot)
 {
 	if (pgdir[slot] & PTE_PRESENT)
-		table_free(g, pte_frame(pgdir[slot]));
+		table_free(g, pgdir, slot);
 	pgdir[slot] = 0;
 }
 
@@ -149,10 +201,17 @@ static void release_slots(struct guest *g, uint32_t *pgdir, uint32_t from, uint3
 
 static uint32_t *new_shadow_dir(struct guest *g)
 {
-	uint32_t *pgdir = page_zalloc(g);
+	uint32_t pa, *pgdir;
 
-	if (pgdir)
-		pgdir[SWITCHER_PGD] = switcher_guest_pde();
+	if (g->stats.page_tables + DIR_PAGES > g->shadow_budget ||
+	    !(pa = frames_alloc_contig(DIR_PAGES)))
+		return NULL;
+	pgdir = phys_to_virt(pa);
+	memset(pgdir, 0, DIR_PAGES * PAGE_SIZE);
+	g->stats.page_tables += DIR_PAGES;
+	shadow_pages_total += DIR_PAGES;
+	BUG_ON(shadow_pages_total > shadow_host_cap());
+	pgdir[SWITCHER_PGD] = switcher_guest_pde();
 	return pgdir;
 }
 
@@ -182,19 +241,16 @@ static bool reclaim(struct guest *g, const uint32_t *keep_dir, uint32_t keep_slo
 	return g->stats.page_tables < held;
 }
 
-static uint32_t *shadow_table(struct guest *g, uint32_t *pgdir, uint32_t va)
+static struct stable shadow_table(struct guest *g, uint32_t *pgdir, uint32_t va)
 {
-	uint32_t *pde = &pgdir[pgd_index(va)];
-	uint32_t *table;
+	uint32_t slot = pgd_index(va);
 
-	if (*pde & PTE_PRESENT)
-		return phys_to_virt(pte_frame(*pde));
-	table = table_zalloc(g);
-	if (!table && pgdir != g->linear_pgdir && reclaim(g, pgdir, pgd_index(va)))
-		table = table_zalloc(g);
-	if (table)
-		*pde = virt_to_phys(table) | SHADOW_PDE_FLAGS;
-	return table;
+	if (!(pgdir[slot] & PTE_PRESENT) && !table_alloc(g, pgdir, slot) &&
+	    pgdir != g->linear_pgdir && reclaim(g, pgdir, slot))
+		table_alloc(g, pgdir, slot);
+	if (!(pgdir[slot] & PTE_PRESENT))
+		return (struct stable){ NULL, NULL, NULL };
+	return slot_table(pgdir, slot);
 }
 
 /*V:160 Linear mode, built once at KN_INIT, after the gmap (V:310): every
@@ -204,10 +260,11 @@ static uint32_t *shadow_table(struct guest *g, uint32_t *pgdir, uint32_t va)
  * first write fault (linear_write_fault). */
 static int32_t map_linear(struct guest *g, uint32_t pfn)
 {
-	uint32_t *table = shadow_table(g, g->linear_pgdir, pfn * PAGE_SIZE), frame;
+	struct stable table = shadow_table(g, g->linear_pgdir, pfn * PAGE_SIZE);
+	uint32_t frame;
 	int32_t err;
 
-	if (!table)
+	if (!table.pte)
 		return -ENOMEM;
 	err = gmap_get(g, pfn, GMAP_WRITE, &frame);
 	if (err)
@@ -238,7 +295,8 @@ static void destroy_dir(struct guest *g, uint32_t **pgdir)
 	if (!*pgdir)
 		return;
 	release_slots(g, *pgdir, 0, SWITCHER_PGD);
-	page_free(g, virt_to_phys(*pgdir));
+	for (uint32_t n = 0; n < DIR_PAGES; n++)
+		page_free(g, virt_to_phys(*pgdir) + n * PAGE_SIZE);
 	*pgdir = NULL;
 }
 
@@ -317,19 +375,20 @@ static bool linear_write_fault(struct guest *g, uint32_t va, uint32_t errcode)
 static bool fill_shadow(struct guest *g, uint32_t va, uint32_t errcode, bool *present)
 {
 	struct walk w;
-	uint32_t *table, spte;
+	struct stable table;
+	uint32_t spte;
 
 	*present = walk_guest(g, va, &w);
 	if (!*present || !access_allowed(&w, errcode) || !pte_frame_ok(g, va, w.pte))
 		return false;
 	mark_accessed(g, &w, errcode & PF_WRITE);
 	table = shadow_table(g, g->shadows[g->shadow_now].pgdir, va);
-	if (!table && g->stats.page_tables + TABLE_PAGES > g->shadow_budget) {
+	if (!table.pte && g->stats.page_tables + TABLE_PAGES > g->shadow_budget) {
 		kill_guest(g, "shadow page tables: 0x%x cannot be mapped within the budget of "
 			   "%u pages", va, g->shadow_budget);
 		return false;
 	}
-	if (!table) {
+	if (!table.pte) {
 		kill_guest(g, "out of host memory for shadow page tables");
 		return false;
 	}
@@ -422,7 +481,7 @@ void shadow_set_pte(struct guest *g, uint32_t gpgdir, uint32_t va)
 		uint32_t *pgdir = g->shadows[i].pgdir;
 
 		if (applies_to(g, i, gpgdir, slot) && (pgdir[slot] & PTE_PRESENT))
-			clear_spte(g, phys_to_virt(pte_frame(pgdir[slot])), pte_index(va));
+			clear_spte(g, slot_table(pgdir, slot), pte_index(va));
 	}
 }
 
@@ -477,21 +536,19 @@ void shadow_pin_stack(struct guest *g)
  * guest holds (at most its budget of tables), once per batch of arming,
  * not per page. The Switcher loads CR3 on every entry, so no stale
  * writable translation survives in the TLB. */
-static void protect_table(struct guest *g, uint32_t *table)
+static void protect_table(struct guest *g, struct stable t)
 {
-	uint32_t *gpfns = table_gpfns(table);
-
-	for (uint32_t i = 0; i < PAGE_SIZE / sizeof(uint32_t); i++)
-		if ((table[i] & (PTE_PRESENT | PTE_RW)) == (PTE_PRESENT | PTE_RW) &&
-		    gmap_protected(g, gpfns[i]))
-			table[i] &= ~PTE_RW;
+	for (uint32_t i = 0; i < ENTRIES; i++)
+		if ((t.pte[i] & (PTE_PRESENT | PTE_RW)) == (PTE_PRESENT | PTE_RW) &&
+		    gmap_protected(g, t.gpfn[i]))
+			t.pte[i] &= ~PTE_RW;
 }
 
 static void protect_dir(struct guest *g, uint32_t *pgdir)
 {
 	for (uint32_t slot = 0; pgdir && slot < SWITCHER_PGD; slot++)
 		if (pgdir[slot] & PTE_PRESENT)
-			protect_table(g, phys_to_virt(pte_frame(pgdir[slot])));
+			protect_table(g, slot_table(pgdir, slot));
 }
 
 void shadow_write_protect(struct guest *g)
