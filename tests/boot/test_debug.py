@@ -128,7 +128,7 @@ def test_gdb_breaks_in_host_and_pup_and_crosses_the_switcher(tmp_path):
     assert into and int(into.group(1)) > 10, rest[:1500]
 
 
-#T:975 Ring 3 is both worlds' user mode, at the same addresses (every
+#T:977 Ring 3 is both worlds' user mode, at the same addresses (every
 # program is linked at 0x00400000), so `world` tells a guest's program
 # from a host program by CR3: the Switcher notes the shadow directory it
 # loads (guest_cr3). The test stops once in pup's shell and once in its
