@@ -14,6 +14,7 @@
 #include "arch/x86/cpu.h"
 #include "lib/string.h"
 #include "host/guest.h"
+#include "host/memory/guest_memory.h"
 #include "host/kernel/device.h"
 #include "host/kernel/sched.h"
 #include "host/kernel/timer.h"
@@ -86,6 +87,43 @@ static int32_t ctl_kill(struct guest *g)
 	return 0;
 }
 
+/*H:730 save asks the guest's Launcher for a snapshot and waits for its
+ * answer (H:840): the only request that sleeps, and it needs the whole
+ * request back, with the answer in it. */
+static int32_t ctl_save(uint32_t uarg)
+{
+	struct kn_save_request req;
+	struct guest *g;
+	int32_t err;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	err = guest_by_id(req.id, &g);
+	if (!err)
+		err = guest_request_save(g, &req);
+	if (!err && copy_to_user(uarg, &req, sizeof(req)))
+		err = -EFAULT;
+	return err;
+}
+
+/*V:450 The monitor's scan: the id first, then the same request the
+ * guest's Launcher makes (V:430), over the argument that follows it. It
+ * reads the guest's page categories, never its memory, and writes the
+ * answer into the monitor's own. */
+static int32_t ctl_pm_scan(uint32_t uarg)
+{
+	struct guest *g;
+	uint32_t id;
+	int32_t err;
+
+	if (copy_from_user(&id, uarg, sizeof(id)))
+		return -EFAULT;
+	err = guest_by_id(id, &g);
+	if (err)
+		return err;
+	return pm_scan_ioctl(g, uarg + offsetof(struct kn_ctl_scan, arg));
+}
+
 static int32_t ctl_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 {
 	struct guest *g;
@@ -94,6 +132,10 @@ static int32_t ctl_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	(void)f;
 	if (request == KN_CTL_INFO)
 		return ctl_info(uarg);
+	if (request == KN_CTL_SAVE)
+		return ctl_save(uarg);
+	if (request == KN_CTL_PM_SCAN)
+		return ctl_pm_scan(uarg);
 	if (request != KN_CTL_PAUSE && request != KN_CTL_RESUME && request != KN_CTL_KILL)
 		return -ENOTTY;
 	err = guest_by_id(uarg, &g);

@@ -19,6 +19,7 @@
 #include "host/kernel/proc.h"
 #include "host/switcher.h"
 #include "host/fpu_state.h"
+#include "host/memory/scan.h"
 
 #define GUESTS_MAX	KN_GUESTS_MAX	/* ids are slots of the table (H:130) */
 
@@ -31,15 +32,18 @@ struct shadow_dir {
 };
 
 #define CHECKED_SELECTOR_SETS	4
-#define FRAME_CACHE_SLOTS	64
 
 struct guest {
 	struct process *launcher;	/* owns the memory; runs the guest */
 	uint32_t mem_base;		/* in the Launcher's address space */
 	uint32_t pfn_limit;		/* frames [0, pfn_limit) are valid */
-	struct frame_cache_slot {	/* guest page -> host frame, as found (V:145) */
-		uint32_t gpfn, frame;	/* frame 0: an empty slot */
-	} frame_cache[FRAME_CACHE_SLOTS];
+	bool pinned;			/* the OS keeps that range mapped (U:145) */
+	struct gpage *gpages;		/* the guest memory object (V:300) */
+	uint32_t gmap_live;		/* gpages with ref > 0 */
+	bool gmap_dying;		/* teardown begun: gmap_get refuses */
+	bool wp_pending;		/* pages armed since the last sweep (V:340) */
+	bool special_held;		/* special_gpfn is held for the guest's life */
+	uint32_t special_gpfn;		/* the shared page (V:350) */
 	uint32_t flags;			/* KN_INIT_* */
 	char name[KN_NAME_MAX];		/* the Launcher's --name, for the monitor */
 	uint64_t created_ms;		/* timer_ms() at KN_INIT */
@@ -55,11 +59,13 @@ struct guest {
 
 	/* The shared page and the hypercalls that came through it. */
 	uint32_t data_gpa;		/* 0: KH_INIT not done yet */
-	uint8_t *data_view;		/* the shared page in the host's direct map, or
-					   NULL when it straddles two pages (V:205) */
+	uint8_t *data_view;		/* the shared page in the host's direct map, held
+					   by the gmap, or NULL when it straddles two
+					   pages (V:205) */
 	uint32_t async_next;		/* next ring slot the host runs */
 	bool hcall_waiting;		/* regs hold a hypercall to run */
 	uint64_t time_written;		/* tick of the last time_ns update */
+	int64_t time_offset_ns;		/* guest clock - host clock (a restore's) */
 
 	/* Interrupts. Set from the timer interrupt: volatile. */
 	volatile uint32_t irqs_pending;	/* bit n: IRQ n waits */
@@ -103,6 +109,16 @@ struct guest {
 	} checked_addresses;
 	struct kn_stats stats;
 	struct userfault *userfault;	/* KN_UF_OPEN's handle, or NULL (V:500) */
+
+	/* A snapshot the monitor asked for (KN_CTL_SAVE, H:840): run_guest
+	 * returns KN_EXIT_SAVE, the Launcher saves and answers KN_SAVE_DONE. */
+	bool save_pending;		/* not yet handed to the Launcher */
+	bool save_busy;			/* asked for, not yet answered */
+	uint32_t save_kind;		/* KN_SAVE_* */
+	char save_path[KN_PATH_MAX];
+	struct save_wait *save_wait;	/* the monitor's, while it waits */
+	struct scan_index written;	/* pages that may be written (V:420) */
+	bool watched;			/* the Launcher's mapping is (V:440) */
 };
 
 /*H:120 The one way a guest dies. kill_guest records the first reason (the
@@ -183,6 +199,15 @@ void set_guest_timer(struct guest *g, uint32_t usecs);
 uint32_t guest_irq_enabled(struct guest *g);
 void set_guest_irq_enabled(struct guest *g, uint32_t flag);
 
+/* host/guest_state.c: snapshots of the CPU side (H:800). */
+int32_t guest_get_state(struct guest *g, struct kn_guest_state *s);
+int32_t guest_set_state(struct guest *g, const struct kn_guest_state *s);
+int32_t guest_request_save(struct guest *g, struct kn_save_request *req);
+bool guest_take_save(struct guest *g);
+int32_t guest_save_answered(struct guest *g, const struct kn_save_result *answer);
+void guest_save_abandon(struct guest *g);
+uint64_t guest_clock_ns(const struct guest *g);
+
 /* host/emulate.c */
 bool emulate_insn(struct guest *g);
 
@@ -196,5 +221,6 @@ void fpu_before_entry(struct guest *g);
 void fpu_after_exit(struct guest *g);
 void fpu_take(struct guest *g);
 void fpu_forget(struct guest *g);
+void fpu_release(struct guest *g);
 
 #endif

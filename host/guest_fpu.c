@@ -75,6 +75,19 @@ void fpu_take(struct guest *g)
 	stts();
 }
 
+/* Its registers out of the unit and into fpu_state, for a snapshot
+ * (H:820): the next #NM loads them back, as after any other owner. */
+void fpu_release(struct guest *g)
+{
+	if (fpu_owner != g)
+		return;
+	clts();
+	asm volatile("fnsave %0" : "=m"(g->fpu_state));
+	g->fpu_saved = true;
+	fpu_owner = NULL;
+	stts();
+}
+
 /* g is being destroyed: its registers in the FPU are nobody's now. */
 void fpu_forget(struct guest *g)
 {

@@ -262,6 +262,25 @@ static void hc_flush_tlb(struct guest *g, const struct kh_args *a)
 	shadow_flush(g, a->arg1);
 }
 
+/*V:470 KH_GET_STATS: the guest's own counters, as its Launcher reads
+ * them with KN_STATS, written into the guest's buffer: the first len
+ * bytes of struct kn_stats. It is the one call whose answer is a write
+ * into guest memory, which is how the scan's tests (T:914) make the host
+ * the writer of a page; guest_write marks what it writes (V:300). */
+static void hc_get_stats(struct guest *g, const struct kh_args *a)
+{
+	if (a->arg2 == 0 || a->arg2 > KH_STATS_MAX) {
+		kill_guest(g, "KH_GET_STATS: length %u is not 1 to %u", a->arg2, KH_STATS_MAX);
+		return;
+	}
+	if (!guest_range_ok(g, a->arg1, a->arg2)) {
+		kill_guest(g, "KH_GET_STATS: 0x%x len %u is outside guest memory", a->arg1,
+			   a->arg2);
+		return;
+	}
+	guest_write(g, a->arg1, &g->stats, a->arg2);
+}
+
 /*H:310 The dispatcher: one table, indexed by the call number, and
  * do_call, the one place every call passes. "batch" marks the calls that
  * may come through the asynchronous ring: those that only change state. A
@@ -293,6 +312,7 @@ static const struct hcall hcalls[KH_NR_CALLS] = {
 	[KH_SET_PTE]		= { "KH_SET_PTE", hc_set_pte, true },
 	[KH_SET_PDE]		= { "KH_SET_PDE", hc_set_pde, true },
 	[KH_FLUSH_TLB]		= { "KH_FLUSH_TLB", hc_flush_tlb, true },
+	[KH_GET_STATS]		= { "KH_GET_STATS", hc_get_stats, false },
 };
 
 /* Every number below KH_NR_CALLS has a handler: a table that grew with
@@ -368,13 +388,20 @@ void do_hypercalls(struct guest *g)
 
 /*H:380 The time the guest reads in its shared page: nanoseconds since the
  * host booted, at the host tick's resolution, refreshed before an entry
- * whenever a tick has passed since the last refresh. */
+ * whenever a tick has passed since the last refresh. A restored guest's
+ * clock goes on from where its snapshot left it (H:820): time_offset_ns. */
+uint64_t guest_clock_ns(const struct guest *g)
+{
+	return timer_ticks() * (1000000000ull / TIMER_HZ) + (uint64_t)g->time_offset_ns;
+}
+
 void update_guest_time(struct guest *g)
 {
-	uint64_t ticks = timer_ticks(), ns = ticks * (1000000000ull / TIMER_HZ);
+	uint64_t ticks = timer_ticks(), ns;
 
 	if (!g->data_gpa || ticks == g->time_written)
 		return;
+	ns = ticks * (1000000000ull / TIMER_HZ) + (uint64_t)g->time_offset_ns;
 	guest_write(g, KDATA(g, time_ns), &ns, sizeof(ns));
 	g->time_written = ticks;
 }

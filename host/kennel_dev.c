@@ -73,9 +73,17 @@ static void initial_regs(struct guest *g, const struct kn_init *in)
 	r->eflags = EFLAGS_IF | EFLAGS_RESERVED;
 }
 
+/* The teardown of guest memory (V:360): no new requests, the shadows'
+ * references dropped, then the gmap's own, then the pin, in that order,
+ * so that the OS cannot free a frame the gmap still holds. */
 static void guest_free(struct guest *g)
 {
+	gmap_begin_teardown(g);
 	shadow_destroy(g);
+	pm_scan_destroy(g);
+	gmap_destroy(g);
+	if (g->pinned)
+		uspace_unpin(g->launcher, g->mem_base, guest_limit(g));
 	if (g->regs_frame)
 		BUG_ON(frame_free(g->regs_frame) != 0);
 	kfree(g);
@@ -102,11 +110,16 @@ static int32_t guest_create(const struct kn_init *in, struct guest **out)
 	g->created_ms = timer_ms();
 	guest_gdt_init(g);
 	initial_regs(g, in);
-	err = shadow_init(g);
+	err = uspace_pin(current, g->mem_base, guest_limit(g));
+	g->pinned = !err;
 	if (!err)
-		err = uspace_pin(current, g->mem_base, guest_limit(g));
-	if (!err && (err = guests_add(g)))
-		uspace_unpin(current, g->mem_base, guest_limit(g));
+		err = gmap_init(g);
+	if (!err)
+		err = pm_scan_init(g);
+	if (!err)
+		err = shadow_init(g);
+	if (!err)
+		err = guests_add(g);
 	if (err)
 		guest_free(g);
 	*out = err ? NULL : g;
@@ -189,6 +202,44 @@ static int32_t kn_irq(struct guest *g, uint32_t irq)
 	return 0;
 }
 
+/* KN_GET_STATE and KN_SET_STATE (H:800): between two KN_RUNs, which is
+ * the only time the Launcher, the one process that may ask, is here. */
+static int32_t kn_get_state(struct guest *g, uint32_t uarg)
+{
+	struct kn_guest_state *s = kmalloc(sizeof(*s));
+	int32_t err;
+
+	if (!s)
+		return -ENOMEM;
+	err = guest_get_state(g, s);
+	if (!err && copy_to_user(uarg, s, sizeof(*s)))
+		err = -EFAULT;
+	kfree(s);
+	return err;
+}
+
+static int32_t kn_set_state(struct guest *g, uint32_t uarg)
+{
+	struct kn_guest_state *s = kmalloc(sizeof(*s));
+	int32_t err = -EFAULT;
+
+	if (!s)
+		return -ENOMEM;
+	if (!copy_from_user(s, uarg, sizeof(*s)))
+		err = g->dead ? -EPIPE : guest_set_state(g, s);
+	kfree(s);
+	return err;
+}
+
+static int32_t kn_save_done(struct guest *g, uint32_t uarg)
+{
+	struct kn_save_result answer;
+
+	if (copy_from_user(&answer, uarg, sizeof(answer)))
+		return -EFAULT;
+	return guest_save_answered(g, &answer);
+}
+
 static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 {
 	struct guest *g = f->private;
@@ -204,15 +255,20 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	case KN_IRQ:		return kn_irq(g, uarg);
 	case KN_GET_REGS:	return kn_get_regs(g, uarg);
 	case KN_SET_REGS:	return kn_set_regs(g, uarg);
+	case KN_PM_SCAN:	return pm_scan_ioctl(g, uarg);
 	case KN_STATS:		return copy_to_user(uarg, &g->stats, sizeof(g->stats)) ? -EFAULT : 0;
+	case KN_GET_STATE:	return kn_get_state(g, uarg);
+	case KN_SET_STATE:	return kn_set_state(g, uarg);
+	case KN_SAVE_DONE:	return kn_save_done(g, uarg);
 	case KN_UF_OPEN:	return userfault_open(g, uarg);
 	default:		return -ENOTTY;
 	}
 }
 
 /*H:160 Closing the file ends the guest: out of the timer's list first,
- * then whatever the host held for it — the pin on its memory, the FPU,
- * the Switcher's loaded tables, the shadow page tables, the regs page.
+ * then whatever the host held for it — the FPU, the Switcher's loaded
+ * tables, the shadow page tables, the guest memory object's references
+ * (V:360), the pin on its memory, the regs page.
  * The guest's memory was never the host's; it stays the Launcher's, now
  * free to unmap. Next: where KN_RUN spends its time, run_guest, H:200. */
 static void kn_release(struct file *f)
@@ -222,8 +278,8 @@ static void kn_release(struct file *f)
 	if (!g)
 		return;
 	guests_remove(g);
+	guest_save_abandon(g);
 	userfault_guest_gone(g);
-	uspace_unpin(g->launcher, g->mem_base, guest_limit(g));
 	fpu_forget(g);
 	switcher_forget(g);
 	guest_free(g);

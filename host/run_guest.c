@@ -37,7 +37,7 @@ static void wait_for_interrupt(struct guest *g)
 		g->blocked_when_halted = guest_read_u32(g, KDATA(g, blocked_irqs));
 	flags = irq_save();
 	while (!interrupt_deliverable(g) && !input_waiting(g) && !proc_should_stop(current) &&
-	       !g->dead && !g->paused)
+	       !g->dead && !g->paused && !g->save_pending)
 		proc_sleep();
 	irq_restore(flags);
 	if (interrupt_deliverable(g))
@@ -140,6 +140,8 @@ static void enter_guest(struct guest *g)
 	}
 	g->regs->eflags = guest_eflags(g->regs->eflags);
 	update_guest_time(g);
+	if (g->wp_pending)
+		shadow_write_protect(g);
 	shadow_pin_stack(g);
 	if (g->dead)
 		return;
@@ -222,14 +224,15 @@ static void wait_while_paused(struct guest *g)
 {
 	uint32_t flags = irq_save();
 
-	while (g->paused && !g->dead && !proc_should_stop(current))
+	while (g->paused && !g->dead && !proc_should_stop(current) && !g->save_pending)
 		proc_sleep();
 	irq_restore(flags);
 }
 
 /*H:210 The loop. It returns when g->exit_ready says the Launcher has
  * something to do: a notify, console output, shutdown, input, or death.
- * Each pass, in order: the Launcher being killed ends it; a guest the
+ * Each pass, in order: the Launcher being killed ends it; a snapshot the
+ * monitor asked for ends it too (H:840), paused or not; a guest the
  * monitor paused waits (H:225); do_hypercalls runs what the guest asked
  * for (H:320); console input the Launcher should read ends it;
  * maybe_deliver_interrupt pushes a pending virtual interrupt onto the
@@ -245,6 +248,8 @@ void run_guest(struct guest *g)
 			kill_guest(g, "its Launcher was killed");
 			break;
 		}
+		if (g->save_pending && guest_take_save(g))
+			break;
 		if (g->paused) {
 			wait_while_paused(g);
 			continue;

@@ -115,15 +115,12 @@ static int open_image(const char *image, uint32_t *size)
 	return 0;
 }
 
-int block_add(struct guest *g, const char *image, bool snapshot)
+static int add_disk(struct guest *g, const char *image, uint8_t *bytes, uint32_t size)
 {
-	uint32_t size = 0;
-	uint8_t *bytes = NULL;
-
-	if (snapshot ? !(bytes = read_file(image, &size)) : open_image(image, &size) != 0)
-		return -1;
 	if (size == 0 || size % KN_SECTOR_SIZE)
 		return refuse_image(image, size, bytes);
+	g->disk_path = image;
+	g->disk_in_memory = bytes != NULL;
 	disk = (struct blk_disk){ .bytes = bytes, .sectors = size / KN_SECTOR_SIZE, .io = file_io };
 	if (device_add(g, &block_ops, &disk)) {
 		fprintf(stderr, "launcher: %s: no room for another device\n", image);
@@ -131,4 +128,34 @@ int block_add(struct guest *g, const char *image, bool snapshot)
 	}
 	g->page.devices[g->page.count - 1].config[0] = disk.sectors;
 	return 0;
+}
+
+int block_add(struct guest *g, const char *image, bool snapshot)
+{
+	uint32_t size = 0;
+	uint8_t *bytes = NULL;
+
+	if (snapshot ? !(bytes = read_file(image, &size)) : open_image(image, &size) != 0)
+		return -1;
+	return add_disk(g, image, bytes, size);
+}
+
+/*L:322 Snapshots (snapshot.c) save a disk in memory with the guest and
+ * give a restored guest a zeroed one of the same size to fill. */
+int block_add_memory(struct guest *g, const char *image, uint32_t bytes)
+{
+	uint8_t *copy = malloc(bytes ? bytes : 1);
+
+	if (!copy) {
+		fprintf(stderr, "launcher: %s: no memory for a disk of %u bytes\n", image, bytes);
+		return -1;
+	}
+	memset(copy, 0, bytes);
+	return add_disk(g, image, copy, bytes);
+}
+
+uint8_t *block_bytes(uint32_t *bytes)
+{
+	*bytes = disk.sectors * KN_SECTOR_SIZE;
+	return disk.bytes;
 }

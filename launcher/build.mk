@@ -10,7 +10,7 @@
 # once, so the link's names the C library's two files itself.
 #
 # The files with no system calls in them (options, loader, layout,
-# devices, stats, virtqueue, output, block_request) are also compiled
+# devices, stats, virtqueue, output, block_request, snapshot_format) are also compiled
 # natively, each into the cmocka test
 # that drives it, under AddressSanitizer and UndefinedBehaviorSanitizer
 # like the rest of the tree's unit tests. Each test depends on its sources,
@@ -38,8 +38,9 @@ UNIT_SRCS_test_launcher_layout := launcher/layout.c launcher/devices.c launcher/
 UNIT_SRCS_test_launcher_virtqueue := launcher/virtqueue.c $(LAUNCHER_PURE)
 UNIT_SRCS_test_launcher_output := launcher/output.c $(LAUNCHER_PURE)
 UNIT_SRCS_test_launcher_block := launcher/block_request.c launcher/virtqueue.c $(LAUNCHER_PURE)
+UNIT_SRCS_test_snapshot_format := launcher/snapshot_format.c $(LAUNCHER_PURE)
 LAUNCHER_UNIT_TESTS := test_launcher_options test_launcher_loader test_launcher_layout \
-	test_launcher_virtqueue test_launcher_output test_launcher_block
+	test_launcher_virtqueue test_launcher_output test_launcher_block test_snapshot_format
 UNIT_TESTS += $(LAUNCHER_UNIT_TESTS)
 $(foreach t,$(LAUNCHER_UNIT_TESTS),$(BUILD)/tests/unit/$(t)): \
 	CFLAGS_NATIVE += -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -153,6 +153,18 @@ static const struct device_ops console_ops = {
 	.input = console_input,
 };
 
+uint32_t console_pending(const char **bytes)
+{
+	*bytes = console.input;
+	return console.len;
+}
+
+void console_set_pending(const char *bytes, uint32_t len)
+{
+	console.len = len < CONSOLE_INPUT_MAX ? len : CONSOLE_INPUT_MAX;
+	memcpy(console.input, bytes, console.len);
+}
+
 int console_add(struct guest *g)
 {
 	console.fd = open("/dev/console", O_RDONLY | O_NONBLOCK);

@@ -72,7 +72,7 @@ static void say_no_memory(const struct guest *g, uint32_t kib, int err)
 	fputc('\n', stderr);
 }
 
-static int map_memory(struct guest *g, uint32_t ram_bytes)
+int map_memory(struct guest *g, uint32_t ram_bytes)
 {
 	uint32_t pfn_limit = layout_rings(&g->page, ram_bytes);
 	void *base = mmap((size_t)pfn_limit * GUEST_PAGE);
@@ -159,6 +159,23 @@ static int write_boot_pages(struct guest *g, const char *cmdline)
 	return -1;
 }
 
+/* The console label and the line gatherer, once the name is known (a
+ * restore learns it from its snapshot). */
+void start_output(struct guest *g, const char *name)
+{
+	g->name = name;
+	output_init(&g->out, name, print_guest_line, NULL);
+	ioctl(STDIN_FILENO, CONSOLE_SET_LABEL, (void *)name);	/* cosmetic */
+}
+
+static int finish(struct guest *g, int status)
+{
+	output_flush(&g->out);
+	if (opts.stats)
+		print_stats(g);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	int status;
@@ -166,17 +183,16 @@ int main(int argc, char **argv)
 	if (read_command_line(argc, argv, &opts))
 		return LAUNCHER_EXIT_ERROR;
 	guest.name = opts.name;
+	guest.elf_path = opts.elf_path;
 	guest.fd = -1;
-	output_init(&guest.out, opts.name, print_guest_line, NULL);
-	ioctl(STDIN_FILENO, CONSOLE_SET_LABEL, (void *)opts.name);	/* cosmetic */
+	if (opts.restore_count)
+		return finish(&guest, snapshot_restore(&guest, &opts));
+	start_output(&guest, opts.name);
 	if (console_add(&guest) ||
 	    (opts.disk_path && block_add(&guest, opts.disk_path, opts.disk_snapshot)) ||
 	    map_memory(&guest, opts.mem_bytes) ||
 	    load_kernel(&guest, opts.elf_path) || write_boot_pages(&guest, opts.cmdline))
 		return LAUNCHER_EXIT_ERROR;
 	status = run_guest(&guest);
-	output_flush(&guest.out);
-	if (opts.stats)
-		print_stats(&guest);
-	return status;
+	return finish(&guest, status);
 }

@@ -33,6 +33,7 @@
  *   launcher: /dev/kennel: KN_RUN: unknown exit reason N       exit 125
  *   launcher: /dev/console: REASON                     exit 125
  *   launcher: NAME stats: COUNTER VALUE                with --stats (stats.h)
+ *   launcher: scan-test: ...                           a test guest's scan (L:400)
  *
  * MESSAGE comes from the guest or the host and is printed with its control
  * bytes turned into '?', like guest output. Next: the command line,
@@ -40,26 +41,18 @@
 #ifndef LAUNCHER_LAUNCHER_H
 #define LAUNCHER_LAUNCHER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include "arch/x86/kennel_dev.h"
 #include "arch/x86/virtio.h"
 #include "launcher/guest_mem.h"
 #include "launcher/output.h"
 #include "launcher/virtqueue.h"
 
-/*L:045 The exit status says how the guest ended, so a script (or the
- * host's own "exited with status N" line) can tell a guest that finished
- * from one that failed, and a guest that failed from one that was
- * stopped. A guest that powers off gives its own status (KH_SHUTDOWN's
- * third argument: pup's shell's `exit 3` makes the Launcher exit 3), as
- * ssh gives the remote command's; the Launcher's own endings sit above
- * what a guest normally says, as timeout(1)'s do (a guest that says 125
- * itself is told apart by the Launcher's last line):*/
-#define LAUNCHER_EXIT_POWEROFF	0	/* the guest powered off (with status 0) */
-#define LAUNCHER_EXIT_ERROR	125	/* usage, loading or /dev/kennel error */
-#define LAUNCHER_EXIT_CRASHED	126	/* the guest said KH_SHUTDOWN_CRASH */
-#define LAUNCHER_EXIT_KILLED	127	/* killed by the host, or broke its devices */
-/*:*/
+/* The Launcher's exit statuses are in arch/x86/kennel_dev.h (L:045): the
+ * programs that start Launchers read them too. */
 
 /* Not an exit status: "carry on running the guest". */
 #define LAUNCHER_RUNNING	(-1)
@@ -84,8 +77,18 @@ struct device {
 	struct vq queues[KN_MAX_QUEUES];
 };
 
+/* The last snapshot this guest was saved to or restored from: a delta
+ * names it as its parent (snapshot.c). */
+struct snap_chain {
+	uint64_t id;
+	uint32_t sequence;
+	int valid;			/* 0: the next save must be a full one */
+	int scan_errno;			/* why write tracking could not be armed, or 0 */
+};
+
 struct guest {
 	const char *name;
+	const char *elf_path;		/* the kernel's file */
 	int fd;				/* /dev/kennel */
 	uint32_t entry;			/* the kernel's first instruction */
 	struct guest_mem mem;		/* [0, pfn_limit pages) */
@@ -93,6 +96,9 @@ struct guest {
 	struct kn_device_page page;	/* our copy: the guest may scribble on its own */
 	struct device devices[KN_MAX_DEVICES];
 	struct guest_output out;
+	const char *disk_path;		/* --disk or --snapshot-disk IMAGE, or NULL */
+	int disk_in_memory;		/* --snapshot-disk: a copy in our memory */
+	struct snap_chain snap;
 };
 
 /* devices.c */
@@ -102,16 +108,37 @@ struct device *find_queue(struct guest *g, uint32_t gpa, uint32_t *q);
 
 /* run.c */
 int run_guest(struct guest *g);
+int start_guest(struct guest *g);
+int serve_guest(struct guest *g);
+void say(struct guest *g, FILE *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void print_stats(struct guest *g);
 int send_irq(struct guest *g, uint32_t irq);
 int bad_virtqueue(struct guest *g, const char *what);
 
+/* scan_test.c: a KH_NOTIFY of KN_SCAN_TEST_NOTIFY | gpa (L:400). */
+int scan_test(struct guest *g, uint32_t value);
+
 /* console.c */
 int console_add(struct guest *g);
+/* Typed input not yet given to the guest, for snapshots. */
+uint32_t console_pending(const char **bytes);
+void console_set_pending(const char *bytes, uint32_t len);
 
 /* block.c: the --disk device */
 int block_add(struct guest *g, const char *image, bool snapshot);
+/* A disk in memory of this many bytes, zeroed, for a restore to fill. */
+int block_add_memory(struct guest *g, const char *image, uint32_t bytes);
+/* The disk's bytes in memory (NULL for a disk on a file), and its size. */
+uint8_t *block_bytes(uint32_t *bytes);
 
+/* snapshot.c: KN_EXIT_SAVE, and launcher --restore. */
+struct launch_options;
+int snapshot_save_request(struct guest *g, uint32_t kind, const char *path);
+int snapshot_restore(struct guest *g, const struct launch_options *o);
+
+/* launcher.c: mapping guest memory (0 or -1, said); the output's name. */
+int map_memory(struct guest *g, uint32_t ram_bytes);
+void start_output(struct guest *g, const char *name);
 /* launcher.c: a whole file, in a buffer to free; NULL (said) if not. */
 void *read_file(const char *path, uint32_t *size);
 

@@ -135,6 +135,27 @@ static int set_disk(struct launch_options *o, const char *arg, char *why, size_t
 	return 0;
 }
 
+static int add_restore(struct launch_options *o, const char *file, char *why, size_t whylen)
+{
+	if (o->restore_count == RESTORE_MAX)
+		return explain(-1, why, whylen, "--restore %s: more than %u snapshots", file,
+			       RESTORE_MAX);
+	o->restore[o->restore_count++] = file;
+	return 0;
+}
+
+/* A restore takes its memory and disk from the snapshot, and boots no file. */
+static int restore_alone(int argc, int i, struct launch_options *o, char *why, size_t whylen)
+{
+	if (o->mem_given || o->disk_path)
+		return explain(-1, why, whylen, "--restore takes the memory size and the disk "
+			       "the snapshot recorded: no --mem or --disk with it");
+	if (i != argc)
+		return explain(-1, why, whylen, "--restore resumes a saved guest: no guest file "
+			       "('%s')", o->elf_path);
+	return 0;
+}
+
 static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
 			char *why, size_t whylen)
 {
@@ -145,12 +166,17 @@ static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
 		return 0;
 	}
 	if (strcmp(opt, "--mem") != 0 && strcmp(opt, "--name") != 0 &&
-	    strcmp(opt, "--disk") != 0 && strcmp(opt, "--snapshot-disk") != 0)
+	    strcmp(opt, "--disk") != 0 && strcmp(opt, "--snapshot-disk") != 0 &&
+	    strcmp(opt, "--restore") != 0)
 		return explain(-1, why, whylen, "unknown option '%s'", opt);
 	if (++*i == argc)
 		return explain(-1, why, whylen, "%s needs a value", opt);
-	if (strcmp(opt, "--mem") == 0)
+	if (strcmp(opt, "--mem") == 0) {
+		o->mem_given = true;
 		return parse_mem_size(argv[*i], &o->mem_bytes, why, whylen);
+	}
+	if (strcmp(opt, "--restore") == 0)
+		return add_restore(o, argv[*i], why, whylen);
 	if (strcmp(opt, "--disk") == 0)
 		return set_disk(o, argv[*i], why, whylen);
 	if (strcmp(opt, "--snapshot-disk") == 0) {
@@ -191,6 +217,10 @@ int options_parse(int argc, char **argv, struct launch_options *o, char *why, si
 	for (i = 1; i < argc && starts_with(argv[i], "--"); i++)
 		if (parse_option(argc, argv, &i, o, why, whylen))
 			return -1;
+	if (o->restore_count) {
+		o->elf_path = i < argc ? argv[i] : NULL;
+		return restore_alone(argc, i, o, why, whylen);
+	}
 	if (i == argc)
 		return explain(-1, why, whylen, "no guest file given");
 	o->elf_path = argv[i];

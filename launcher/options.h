@@ -22,7 +22,10 @@
  *
  * Anything wrong is refused with a reason that names the option, and the
  * Launcher prints the reason and the usage line and exits 1. --help (or
- * -h) alone prints every option and exits 0. Next:
+ * -h) alone prints every option and exits 0. --restore FILE (repeated:
+ * the full snapshot, then its deltas in order) resumes a saved guest
+ * (docs/snapshots.md) instead of booting one: its memory size and disk are
+ * the recorded ones, so only --name and --stats may go with it. Next:
  * launcher/options.c. */
 #ifndef LAUNCHER_OPTIONS_H
 #define LAUNCHER_OPTIONS_H
@@ -37,10 +40,12 @@
 #define MEM_MIN		(1u << 20)
 #define MEM_MAX		(256u << 20)
 #define MEM_ALIGN	4096u
+#define RESTORE_MAX	32	/* a base and 31 deltas */
 
 #define LAUNCHER_USAGE \
 	"usage: launcher [--mem SIZE] [--name NAME] [--disk IMAGE[,ro]] [--snapshot-disk IMAGE] " \
 	"[--stats] GUEST.elf [guest arguments...]\n" \
+	"       launcher [--name NAME] [--stats] --restore SNAPSHOT [--restore DELTA...]\n" \
 	"  --disk IMAGE: a disk for the guest, its writes going to IMAGE (on /var)\n" \
 	"  --snapshot-disk IMAGE, --disk IMAGE,ro: a copy of IMAGE in memory; writes are lost " \
 	"when the guest stops"
@@ -61,6 +66,9 @@
 	"  --snapshot-disk IMAGE   a copy of IMAGE in memory: writes are lost when the guest " \
 	"stops\n" \
 	"  --stats                 print the host's counters for the guest when it stops\n" \
+	"  --restore FILE          resume the guest saved in the snapshot FILE (on /var), with " \
+	"its recorded memory and disk; again for each delta after it, in order, and no " \
+	"GUEST.elf\n" \
 	"  --help, -h              this text\n" \
 	"Exit status: the guest's own when it powers off (0 usually), 125 bad command line, " \
 	"image or device, 126 crashed, 127 killed by the host.\n"
@@ -70,6 +78,7 @@ bool options_want_help(int argc, char **argv);
 
 struct launch_options {
 	uint32_t mem_bytes;
+	bool mem_given;
 	bool stats;
 	const char *elf_path;		/* argv's own string */
 	const char *disk_path;		/* argv's own string, disk_copy, or NULL */
@@ -77,6 +86,8 @@ struct launch_options {
 	char disk_copy[256];		/* IMAGE of "--disk IMAGE,ro" */
 	char name[OUTPUT_NAME_MAX];
 	char cmdline[KENNEL_CMDLINE_MAX];
+	const char *restore[RESTORE_MAX];	/* --restore: a full snapshot, then deltas */
+	uint32_t restore_count;
 };
 
 /* 0, or -1 and why ("--mem 5000: not a multiple of 4K"). */

@@ -21,12 +21,13 @@
 #include <kennel.h>
 #include "arch/x86/hypercall.h"
 #include "arch/x86/kennel_dev.h"
+#include "arch/x86/scan_test.h"
 #include "launcher/launcher.h"
 #include "launcher/layout.h"
 #include "launcher/stats.h"
 
 /* A line of our own: after the guest's partial line, never inside it. */
-static void say(struct guest *g, FILE *f, const char *fmt, ...)
+void say(struct guest *g, FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -92,6 +93,8 @@ static int notify(struct guest *g, uint32_t gpa)
 	char what[64];
 	uint32_t q;
 
+	if (gpa & KN_SCAN_TEST_NOTIFY)
+		return scan_test(g, gpa);
 	if (!(d = find_queue(g, gpa, &q))) {
 		snprintf(what, sizeof(what), "notify of unknown queue 0x%08x", gpa);
 		return guest_broke(g, what);
@@ -158,6 +161,9 @@ static int handle_exit(struct guest *g, struct kn_exit *e)
 		return shutdown(g, e);
 	case KN_EXIT_KILLED:
 		return killed(g, e);
+	case KN_EXIT_SAVE:
+		e->message[KN_MESSAGE_MAX - 1] = '\0';
+		return snapshot_save_request(g, e->arg0, e->message);
 	}
 	say(g, stderr, "%s: KN_RUN: unknown exit reason %u", KN_DEVICE_PATH, e->reason);
 	return LAUNCHER_EXIT_ERROR;
@@ -167,7 +173,7 @@ static int handle_exit(struct guest *g, struct kn_exit *e)
 /* The host keeps the whole name the Launcher labels lines with. */
 _Static_assert(KN_NAME_MAX == OUTPUT_NAME_MAX, "a guest's name fits struct kn_init");
 
-static int start_guest(struct guest *g)
+int start_guest(struct guest *g)
 {
 	struct kn_init init = {
 		.mem_base = (uint32_t)(uintptr_t)g->mem.base,
@@ -192,9 +198,9 @@ static int start_guest(struct guest *g)
 	return LAUNCHER_EXIT_ERROR;
 }
 
-int run_guest(struct guest *g)
+int serve_guest(struct guest *g)
 {
-	int status = start_guest(g);
+	int status = LAUNCHER_RUNNING;
 	struct kn_exit e;
 
 	while (status == LAUNCHER_RUNNING) {
@@ -203,6 +209,13 @@ int run_guest(struct guest *g)
 		status = handle_exit(g, &e);
 	}
 	return status;
+}
+
+int run_guest(struct guest *g)
+{
+	int status = start_guest(g);
+
+	return status == LAUNCHER_RUNNING ? serve_guest(g) : status;
 }
 
 static void print_line(void *ctx, const char *line)

@@ -41,13 +41,16 @@
 #define KH_SET_PTE		13	/* (gpa of page directory, virtual address, pte) */
 #define KH_SET_PDE		14	/* (gpa of page directory, index, pde) */
 #define KH_FLUSH_TLB		15	/* (0: user mappings, 1: all) */
-#define KH_NR_CALLS		16
+#define KH_GET_STATS		16	/* (gpa, len 1..KH_STATS_MAX): the host's counters
+					   of this guest (struct kn_stats), written there */
+#define KH_NR_CALLS		17
 
 #define KH_SHUTDOWN_POWEROFF	0
 #define KH_SHUTDOWN_CRASH	1
 #define KH_STATUS_MAX		255	/* a poweroff's status: 0..255, 0 for a crash */
 #define KH_MESSAGE_MAX		128	/* bytes of a shutdown message */
 #define KH_CONSOLE_MAX		4096
+#define KH_STATS_MAX		(8 * (KH_NR_CALLS + 32 + 7))	/* sizeof(struct kn_stats) */
 
 /* Interrupt n (0..31) arrives on vector KH_IRQ_VECTOR_BASE + n. IRQ 0 is
  * the guest's timer; the Launcher numbers its devices' interrupts from 1. */

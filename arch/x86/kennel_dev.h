@@ -23,6 +23,9 @@
 #define KN_SET_REGS		0x4b05	/* struct kn_regs * (in) */
 #define KN_STATS		0x4b06	/* struct kn_stats * (out) */
 #define KN_PM_SCAN		0x4b07	/* struct pm_scan_arg * (in/out) */
+#define KN_GET_STATE		0x4b20	/* struct kn_guest_state * (out) */
+#define KN_SET_STATE		0x4b21	/* struct kn_guest_state * (in) */
+#define KN_SAVE_DONE		0x4b22	/* struct kn_save_result * (in) */
 
 #define KN_NAME_MAX		32	/* a guest's name, with its NUL */
 
@@ -44,6 +47,8 @@ struct kn_init {
 #define KN_EXIT_INPUT		3	/* console input is ready for us */
 #define KN_EXIT_SHUTDOWN	4	/* arg0 = KH_SHUTDOWN_*, arg1 = status; message = the guest's */
 #define KN_EXIT_KILLED		5	/* the host killed the guest; message = why */
+#define KN_EXIT_SAVE		6	/* arg0 = KN_SAVE_*; message = the file: save,
+					   then answer with KN_SAVE_DONE */
 
 #define KN_MESSAGE_MAX		160
 
@@ -57,6 +62,61 @@ struct kn_regs {
 	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp;
 	uint32_t eip, eflags, cs, ss, ds, es, fs, gs;
 	uint32_t trapnum, errcode;
+};
+
+/*H:805 A guest's whole CPU-side state, for snapshots (host/guest_state.c):
+ * everything the host keeps for a guest that is not in its memory. The
+ * Launcher reads it with KN_GET_STATE and gives it to a new guest with
+ * KN_SET_STATE, between two KN_RUNs (the guest is not running then). A
+ * snapshot file is untrusted input, so KN_SET_STATE checks all of it as
+ * the hypercalls that set each part would (H:810) and refuses the whole
+ * with -EINVAL, changing nothing, if any part is wrong. The timer travels
+ * as the time left, since host ticks mean nothing in another boot; the
+ * guest's clock as the value it had, so it goes on from there. */
+#define KN_GDT_SLOTS		16	/* GDT_ENTRIES (arch/x86/desc.h) */
+#define KN_IDT_GATES		256
+#define KN_FPU_BYTES		108	/* an fnsave image */
+
+#define KN_GS_LINEAR		0x01	/* no KH_NEW_PGTABLE yet: gpgdir unused */
+#define KN_GS_HALTED		0x02	/* in KH_HALT */
+#define KN_GS_VIRTUAL_TS	0x04	/* its own CR0.TS (KH_TS) */
+#define KN_GS_FPU_SAVED		0x08	/* fpu holds its x87 registers */
+#define KN_GS_HCALL_WAITING	0x10	/* regs hold a hypercall not yet run */
+#define KN_GS_FLAGS		0x1f
+
+struct kn_desc {
+	uint32_t lo, hi;
+};
+
+struct kn_guest_state {
+	uint32_t size;			/* sizeof(struct kn_guest_state) */
+	uint32_t flags;			/* KN_GS_* */
+	struct kn_regs regs;
+	uint32_t cr2;
+	uint32_t data_gpa;		/* KH_INIT's shared page, 0: none */
+	uint32_t async_next;		/* next async ring slot the host runs */
+	uint32_t syscall_vector;	/* read at KH_INIT */
+	uint32_t stack_ss, stack_esp;	/* KH_SET_STACK */
+	uint32_t gpgdir;		/* KH_NEW_PGTABLE's directory, the one in use */
+	uint32_t kernel_address;	/* as KH_NEW_PGTABLE read it */
+	uint32_t irqs_pending;		/* bit n: IRQ n waits */
+	uint32_t blocked_when_halted;
+	uint64_t timer_left_us;		/* 0: no timer */
+	uint64_t time_ns;		/* the guest's clock (kennel_data.time_ns) */
+	struct kn_desc gdt[KN_GDT_SLOTS];	/* as the host keeps them */
+	struct kn_desc idt[KN_IDT_GATES];
+	uint8_t fpu[KN_FPU_BYTES];
+	uint32_t reserved;		/* 0: the size is a multiple of 8 */
+};
+
+/* KN_EXIT_SAVE's kind, and the Launcher's answer (KN_SAVE_DONE): 0 or a
+ * negative errno, and a line saying what was done or what went wrong. */
+#define KN_SAVE_FULL		0	/* memory, state and devices */
+#define KN_SAVE_DELTA		1	/* only what changed since the last */
+
+struct kn_save_result {
+	int32_t result;
+	char message[KN_MESSAGE_MAX];	/* NUL-terminated */
 };
 
 /* Counters the host keeps per guest (KN_STATS). */
@@ -127,6 +187,8 @@ struct pm_scan_arg {
 #define KN_CTL_PAUSE		0x4b12	/* guest id (by value) */
 #define KN_CTL_RESUME		0x4b13	/* guest id (by value) */
 #define KN_CTL_KILL		0x4b14	/* guest id (by value) */
+#define KN_CTL_PM_SCAN		0x4b18	/* struct kn_ctl_scan * (in/out) */
+#define KN_CTL_SAVE		0x4b1c	/* struct kn_save_request * (in/out) */
 
 #define KN_STATE_RUNNING	1	/* running, or ready to */
 #define KN_STATE_HALTED		2	/* waiting for an interrupt */
@@ -145,6 +207,41 @@ struct kn_guest_info {
 	struct kn_stats stats;
 };
 
+/*L:045 A Launcher's exit status says how the guest ended, so a script (or the
+ * host's own "exited with status N" line) can tell a guest that finished
+ * from one that failed, and a guest that failed from one that was
+ * stopped. A guest that powers off gives its own status (KH_SHUTDOWN's
+ * third argument: pup's shell's `exit 3` makes the Launcher exit 3), as
+ * ssh gives the remote command's; the Launcher's own endings sit above
+ * what a guest normally says, as timeout(1)'s do (a guest that says 125
+ * itself is told apart by the Launcher's last line):*/
+#define LAUNCHER_EXIT_POWEROFF	0	/* the guest powered off (with status 0) */
+#define LAUNCHER_EXIT_ERROR	125	/* usage, loading or /dev/kennel error */
+#define LAUNCHER_EXIT_CRASHED	126	/* the guest said KH_SHUTDOWN_CRASH */
+#define LAUNCHER_EXIT_KILLED	127	/* killed by the host, or broke its devices */
+/*:*/
+/* KN_CTL_PM_SCAN: KN_PM_SCAN (above) of any guest, for the monitor's
+ * scan command; the same checks, errors and answer, vec in the caller's
+ * memory. */
+struct kn_ctl_scan {
+	uint32_t id;			/* in */
+	uint32_t reserved;
+	struct pm_scan_arg arg;		/* in/out, as for KN_PM_SCAN */
+};
+
+/* KN_CTL_SAVE asks a guest's Launcher to save it (KN_EXIT_SAVE) and waits
+ * for its answer: -EBUSY while another save of it is under way, -EINVAL
+ * for a bad kind or a path that is empty, too long or not printable,
+ * -EPIPE if the guest dies first. */
+#define KN_PATH_MAX		128	/* a snapshot's path, with its NUL */
+
+struct kn_save_request {
+	uint32_t id;			/* in */
+	uint32_t kind;			/* in: KN_SAVE_* */
+	char path[KN_PATH_MAX];		/* in */
+	struct kn_save_result answer;	/* out */
+};
+
 /* These structures cross from the Launcher's build to the host's, so
  * their layout is the ABI: pinned here, field by field. */
 _Static_assert(sizeof(struct kn_init) == 20 + KN_NAME_MAX, "struct kn_init is ABI");
@@ -158,6 +255,20 @@ _Static_assert(offsetof(struct kn_regs, eip) == 32 && offsetof(struct kn_regs, t
 	       sizeof(struct kn_regs) == 72, "struct kn_regs is ABI");
 _Static_assert(sizeof(struct pm_scan_arg) == 96 && offsetof(struct pm_scan_arg, walk_end) == 32 &&
 	       sizeof(struct page_region) == 24, "struct pm_scan_arg is Linux's layout");
+_Static_assert(offsetof(struct kn_guest_state, regs) == 8 &&
+	       offsetof(struct kn_guest_state, timer_left_us) == 8 + 72 + 40 &&
+	       offsetof(struct kn_guest_state, gdt) == 8 + 72 + 56 &&
+	       offsetof(struct kn_guest_state, fpu) == 136 + 8 * (KN_GDT_SLOTS + KN_IDT_GATES) &&
+	       sizeof(struct kn_guest_state) ==
+	       136 + 8 * (KN_GDT_SLOTS + KN_IDT_GATES) + KN_FPU_BYTES + 4,
+	       "struct kn_guest_state is ABI");
+_Static_assert(sizeof(struct kn_save_result) == 4 + KN_MESSAGE_MAX &&
+	       offsetof(struct kn_save_request, answer) == 8 + KN_PATH_MAX &&
+	       sizeof(struct kn_save_request) == 12 + KN_PATH_MAX + KN_MESSAGE_MAX,
+	       "struct kn_save_request is ABI");
+_Static_assert(sizeof(struct kn_stats) == KH_STATS_MAX, "KH_GET_STATS writes a struct kn_stats");
+_Static_assert(offsetof(struct kn_ctl_scan, arg) == 8 && sizeof(struct kn_ctl_scan) == 104,
+	       "struct kn_ctl_scan is ABI");
 _Static_assert(offsetof(struct kn_stats, traps) == 8 * KH_NR_CALLS &&
 	       offsetof(struct kn_stats, host_interrupts) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS) &&
 	       offsetof(struct kn_stats, page_tables) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 6) &&

@@ -19,6 +19,7 @@
  * come before any of this, host/kernel/elf.c (U:110). */
 #include "arch/x86/cpu.h"
 #include "arch/x86/paging.h"
+#include "arch/x86/traps.h"
 #include "lib/string.h"
 #include "host/kernel/proc.h"
 #include "host/kernel/sched.h"
@@ -267,6 +268,8 @@ void trap_user_fault(struct trap_frame *f)
 		trap_report(f, "ring-3 fault with no current process");
 		panic("trap_user_fault: no process");
 	}
+	if (f->vector == VEC_PAGE && uspace_watch_fault(current, cr2, f->error))
+		return;		/* a watched page's write: retried (U:900) */
 	console_flush(current);
 	report_fault(current, f, cr2);
 	proc_exit(EXIT_FAULTED);

@@ -32,6 +32,17 @@ struct pinned_range {
 	uint32_t va, len;
 };
 
+/* A range whose writes someone wants to hear of (U:900). */
+#define USPACE_WATCHES	4
+
+typedef void (*uspace_watch_fn)(void *ctx, uint32_t va);
+
+struct watched_range {
+	uint32_t va, len;		/* len 0: a free slot */
+	uspace_watch_fn fn;
+	void *ctx;
+};
+
 struct process {
 	int32_t pid;
 	char name[K_NAME_MAX];		/* the path it was started from */
@@ -50,6 +61,7 @@ struct process {
 	const void *wait_chan;		/* what sleep_on() waits for */
 	uint64_t wake_tick;		/* SYS_SLEEP: wake at this tick; 0 = no */
 	struct pinned_range pins[USPACE_PINS];	/* uspace_pin; len 0 = free */
+	struct watched_range watches[USPACE_WATCHES];	/* uspace_watch */
 };
 
 /* The trap frame every entry from ring 3 leaves at the top of the

@@ -16,6 +16,7 @@
 #include "host/kernel/layout.h"
 #include "host/kernel/vm.h"
 #include "host/kernel/sched.h"
+#include "host/kernel/uspace.h"
 
 static uint32_t pte_of(uint32_t va)
 {
@@ -48,10 +49,16 @@ int32_t copy_from_user(void *dst, uint32_t usrc, uint32_t len)
 	return 0;
 }
 
+/*U:910 A copy into a watched page goes through the direct map, past the
+ * read-only PTE that would have told: so the copy tells first, page by
+ * page, exactly as a fault would (U:900). */
 int32_t copy_to_user(uint32_t udst, const void *src, uint32_t len)
 {
 	if (user_check(udst, len, true))
 		return -EFAULT;
+	for (uint32_t va = page_round_down(udst); len && va < udst + len; va += PAGE_SIZE)
+		if (pte_of(va) & PTE_WATCHED)
+			uspace_watch_resolve(current, va);
 	copy_out_pages(udst, src, len, kernel_view, NULL);
 	return 0;
 }

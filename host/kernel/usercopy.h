@@ -18,13 +18,19 @@ static inline bool user_range_ok(uint32_t addr, uint32_t len)
 	return len <= USER_SPACE_END && addr <= USER_SPACE_END - len;
 }
 
+/* A software bit of a user PTE (one the CPU ignores): the page is
+ * writable, but made read-only for now so that its next write is heard
+ * of (a write watch, U:900). */
+#define PTE_WATCHED	0x200u
+
 /* A page-table entry a user program may read through (and, if write, write
- * through): present and user, and writable when asked. */
+ * through): present and user, and writable when asked, a watched page
+ * included (the write is heard of first: copy_to_user, U:910). */
 static inline bool user_pte_ok(uint32_t pte, bool write)
 {
 	if ((pte & (PTE_PRESENT | PTE_USER)) != (PTE_PRESENT | PTE_USER))
 		return false;
-	return !write || (pte & PTE_RW);
+	return !write || (pte & (PTE_RW | PTE_WATCHED));
 }
 
 struct process;

@@ -15,6 +15,7 @@
 #include "arch/x86/paging.h"
 #include "lib/string.h"
 #include "host/kernel/uspace.h"
+#include "host/kernel/usercopy.h"
 #include "host/kernel/vm.h"
 #include "host/kernel/frames.h"
 #include "host/kernel/layout.h"
@@ -208,4 +209,88 @@ int32_t uspace_munmap(struct process *p, uint32_t va, uint32_t len)
 		return -EBUSY;
 	uspace_unmap(p, va, len);
 	return 0;
+}
+
+/*U:900 Write watches: the OS's form of Linux's asynchronous
+ * write-protect (userfaultfd's WP_ASYNC). Whoever must know when a
+ * process writes its pages (the hypervisor, for the scan of a guest's
+ * pages, V:430: a Launcher's devices write its guest's memory through
+ * the Launcher's own mapping) registers a range with a callback. Arming
+ * a page takes write permission from its PTE and marks it PTE_WATCHED;
+ * the next write to it, a user write fault here or the OS's own
+ * copy_to_user (U:910), gives the permission back at once and calls the
+ * callback with the page, and the write goes on as if nothing happened.
+ * The OS knows nothing of guests: the callback is a function and a
+ * context, as a driver would register. Next: U:910. */
+static struct watched_range *watch_of(struct process *p, uint32_t va)
+{
+	for (uint32_t i = 0; i < USPACE_WATCHES; i++) {
+		struct watched_range *w = &p->watches[i];
+
+		if (w->len && va >= w->va && va - w->va < w->len)
+			return w;
+	}
+	return NULL;
+}
+
+int32_t uspace_watch(struct process *p, uint32_t va, uint32_t len, uspace_watch_fn fn, void *ctx)
+{
+	for (uint32_t i = 0; i < USPACE_WATCHES; i++)
+		if (!p->watches[i].len) {
+			p->watches[i] = (struct watched_range){ va, len, fn, ctx };
+			return 0;
+		}
+	return -EAGAIN;
+}
+
+/* The PTE of va given these flags, the frame kept. */
+static void set_pte_flags(struct process *p, uint32_t va, uint32_t pte, uint32_t flags)
+{
+	BUG_ON(!vm_map(p->pgdir, va, pte_frame(pte), flags));
+}
+
+void uspace_unwatch(struct process *p, uint32_t va, uint32_t len)
+{
+	struct watched_range *w = watch_of(p, va);
+
+	BUG_ON(!w || w->va != va || w->len != len);
+	for (uint32_t page = va; page - va < len; page += PAGE_SIZE) {
+		uint32_t pte = vm_lookup(p->pgdir, page);
+
+		if ((pte & PTE_PRESENT) && (pte & PTE_WATCHED))
+			set_pte_flags(p, page, pte, ((pte & PTE_FLAGS) & ~PTE_WATCHED) | PTE_RW);
+	}
+	w->len = 0;
+}
+
+void uspace_watch_arm(struct process *p, uint32_t va)
+{
+	uint32_t pte = vm_lookup(p->pgdir, va);
+
+	if (!watch_of(p, va) || !(pte & PTE_PRESENT) || !(pte & PTE_RW))
+		return;
+	set_pte_flags(p, va, pte, ((pte & PTE_FLAGS) & ~PTE_RW) | PTE_WATCHED);
+}
+
+void uspace_watch_resolve(struct process *p, uint32_t va)
+{
+	uint32_t page = page_round_down(va), pte = vm_lookup(p->pgdir, page);
+	struct watched_range *w = watch_of(p, page);
+
+	if (!(pte & PTE_PRESENT) || !(pte & PTE_WATCHED))
+		return;
+	set_pte_flags(p, page, pte, ((pte & PTE_FLAGS) & ~PTE_WATCHED) | PTE_RW);
+	if (w)
+		w->fn(w->ctx, page);
+}
+
+bool uspace_watch_fault(struct process *p, uint32_t va, uint32_t error)
+{
+	uint32_t want = PF_PRESENT | PF_WRITE | PF_USER;
+
+	if ((error & want) != want || va >= USER_SPACE_END ||
+	    !(vm_lookup(p->pgdir, va) & PTE_WATCHED))
+		return false;
+	uspace_watch_resolve(p, va);
+	return true;
 }

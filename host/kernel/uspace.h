@@ -2,6 +2,7 @@
 #ifndef HOST_USPACE_H
 #define HOST_USPACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "host/kernel/proc.h"
 
@@ -29,6 +30,21 @@ int32_t uspace_mmap(struct process *p, uint32_t len);
  * ranges pinned already. */
 int32_t uspace_pin(struct process *p, uint32_t va, uint32_t len);
 void uspace_unpin(struct process *p, uint32_t va, uint32_t len);
+/* Write watches (U:900): [va, va+len) of p, whose armed pages call fn(ctx,
+ * page) at their next write, by p or by the OS for p. 0, or -EAGAIN with
+ * USPACE_WATCHES ranges watched. Unwatching makes every page of the range
+ * writable again. */
+int32_t uspace_watch(struct process *p, uint32_t va, uint32_t len, uspace_watch_fn fn, void *ctx);
+void uspace_unwatch(struct process *p, uint32_t va, uint32_t len);
+/* Arm the page at va (in a watched range, present, writable): read-only
+ * until its next write. */
+void uspace_watch_arm(struct process *p, uint32_t va);
+/* The write to an armed page: writable again, and the watcher told. */
+void uspace_watch_resolve(struct process *p, uint32_t va);
+/* A user page fault at va with this error code: true if it was a write
+ * to an armed page, now resolved (the program retries the write). */
+bool uspace_watch_fault(struct process *p, uint32_t va, uint32_t error);
+
 /* SYS_MUNMAP: 0, -EINVAL, or -EBUSY for a guest's memory. */
 int32_t uspace_munmap(struct process *p, uint32_t va, uint32_t len);
 

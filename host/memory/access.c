@@ -4,39 +4,51 @@
  * pushed on the guest's stack, a shutdown message — comes through this
  * file, which checks the whole range first (in 64 bits, so gpa + len
  * cannot wrap), then copies page by page through the host's direct map
- * of the frame guest_page_frame names (V:140). Nothing here depends on
+ * of the frame the gmap hands out with a reference (V:320). Nothing here depends on
  * which process is running.
  *
  * A failed check is the guest's fault, never the host's: the guest is
  * killed with the address and length, reads return zeroes, and the caller
  * goes on as if nothing happened until run_guest notices the death. */
 #include "lib/string.h"
-#include "lib/page_copy.h"
 #include "host/memory/guest_memory.h"
 #include "host/kernel/layout.h"
 
-/* The host's view of guest-physical byte gpa, or NULL. */
-static uint8_t *gpa_view(void *guest, uint32_t gpa)
+static bool copy_pages(struct guest *g, uint32_t gpa, uint8_t *buf, uint32_t len, bool write)
 {
-	uint32_t frame = guest_page_frame(guest, gpa / PAGE_SIZE);
+	while (len) {
+		uint32_t room = PAGE_SIZE - (gpa & ~PAGE_MASK), n = len < room ? len : room;
 
-	return frame ? (uint8_t *)phys_to_virt(frame) + (gpa & ~PAGE_MASK) : NULL;
+		if (!gmap_copy(g, gpa, buf, n, write))
+			return false;
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	return true;
 }
 
 /*V:205 The shared page is read and written on every exit and entry (the
  * virtual interrupt flag, the async ring, the time), so the host keeps a
  * direct view of it: KH_INIT asks guest_page_view for the host address of
- * struct kennel_data, which holds for the guest's life because guest
- * memory is pinned (U:145) and a guest page's frame never changes. An
- * access inside the structure then copies straight from that view; the
- * bounds are still checked, against the structure instead of the whole
- * memory. A structure that straddles two guest pages (whose frames need
- * not be neighbours) gets no view and takes the general path. */
+ * struct kennel_data, and the gmap holds that page for the guest's life
+ * and marks it SPECIAL (V:350), so its frame cannot change or go while
+ * the view exists. An access inside the structure then copies straight
+ * from that view; the bounds are still checked, against the structure
+ * instead of the whole memory. A write through the view needs no mark:
+ * the host writes the shared page on every entry, and the gmap reports a
+ * SPECIAL page written always (V:330), which keeps the hypercall path as
+ * short as it was. A structure that straddles two
+ * guest pages (whose frames need not be neighbours) gets no view and
+ * takes the general path. */
 uint8_t *guest_page_view(struct guest *g, uint32_t gpa, uint32_t len)
 {
+	uint8_t *page;
+
 	if (!len || !guest_range_ok(g, gpa, len) || gpa / PAGE_SIZE != (gpa + len - 1) / PAGE_SIZE)
 		return NULL;
-	return gpa_view(g, gpa);
+	page = gmap_hold_special(g, gpa / PAGE_SIZE);
+	return page ? page + (gpa & ~PAGE_MASK) : NULL;
 }
 
 static uint8_t *shared_view(struct guest *g, uint32_t gpa, uint32_t len)
@@ -57,7 +69,7 @@ void guest_read(struct guest *g, uint32_t gpa, void *buf, uint32_t len)
 		memcpy(buf, view, len);
 		return;
 	}
-	if (!guest_range_ok(g, gpa, len) || !copy_in_pages(buf, gpa, len, gpa_view, g)) {
+	if (!guest_range_ok(g, gpa, len) || !copy_pages(g, gpa, buf, len, false)) {
 		memset(buf, 0, len);
 		kill_guest(g, "bad read address 0x%x len %u", gpa, len);
 	}
@@ -71,40 +83,32 @@ void guest_write(struct guest *g, uint32_t gpa, const void *buf, uint32_t len)
 		memcpy(view, buf, len);
 		return;
 	}
-	if (!guest_range_ok(g, gpa, len) || !copy_out_pages(gpa, buf, len, gpa_view, g))
+	if (!guest_range_ok(g, gpa, len) || !copy_pages(g, gpa, (uint8_t *)buf, len, true))
 		kill_guest(g, "bad write address 0x%x len %u", gpa, len);
 }
 
 /* An aligned word never crosses a page: straight through the shared
- * page's view, or its own page's (the page-table walks, V:120, read two
- * of these per fault). Anything else, a bad address included, takes the
- * checked copy, which says why. */
-static uint32_t *word_view(struct guest *g, uint32_t gpa)
-{
-	uint8_t *view = shared_view(g, gpa, sizeof(uint32_t));
-
-	if (!view && !(gpa & 3))
-		view = guest_page_view(g, gpa, sizeof(uint32_t));
-	return (uint32_t *)(void *)view;
-}
-
+ * page's view, or through its own page, held for the one access (the
+ * page-table walks, V:120, read two of these per fault). Anything else,
+ * a bad address included, takes the checked copy, which says why. */
 uint32_t guest_read_u32(struct guest *g, uint32_t gpa)
 {
-	uint32_t *view = word_view(g, gpa), v;
+	uint32_t *view = (uint32_t *)(void *)shared_view(g, gpa, sizeof(uint32_t)), v;
 
 	if (view)
 		return *view;
-	guest_read(g, gpa, &v, sizeof(v));
+	if (!gmap_read_u32(g, gpa, &v))
+		guest_read(g, gpa, &v, sizeof(v));
 	return v;
 }
 
 void guest_write_u32(struct guest *g, uint32_t gpa, uint32_t value)
 {
-	uint32_t *view = word_view(g, gpa);
+	uint32_t *view = (uint32_t *)(void *)shared_view(g, gpa, sizeof(uint32_t));
 
 	if (view)
 		*view = value;
-	else
+	else if (!gmap_write_u32(g, gpa, value))
 		guest_write(g, gpa, &value, sizeof(value));
 }
 

@@ -2,11 +2,13 @@
  * a guest's memory.
  *
  * Every host user of a guest page comes through the functions declared
- * here, and they all reach the page through one function,
- * guest_page_frame (host/memory/page_map.c, V:140): guest-physical page
- * -> host frame. So what a guest page *is* (today: the Launcher's frame,
- * always present; later: missing, paged out, write-protected, shared) is
- * decided in one place.
+ * here, and they all reach the page through one object, the guest memory
+ * object (host/memory/gmap.c, V:300): per guest-physical page its host
+ * frame, a state, a reference count and what has happened to it (written,
+ * accessed, used as a page table). Nobody holds a host frame without a
+ * reference from it, so what a guest page *is* (today: the Launcher's
+ * frame, always present; later: missing, paged out, shared) is decided
+ * in one place, and write tracking for KN_PM_SCAN sees every write.
  *
  * This chapter follows the Switcher's: the guest you watched cross into
  * ring 1 was running on a page directory the host built, a shadow of its
@@ -16,8 +18,9 @@
  *   shadow.c      the shadow page tables the guest really runs on (V:100),
  *                 filled by demand_page on a guest's page fault (V:110)
  *   guest_walk.c  the walk of the guest's own page tables (V:120)
- *   page_map.c    guest-physical page -> host frame (V:140)
  *   access.c      checked copies to and from guest memory (V:200)
+ *   gmap.c        the guest memory object: frames, references, write
+ *                 tracking, teardown (V:300)
  *
  * Next: V:100. */
 #ifndef HOST_MEMORY_GUEST_MEMORY_H
@@ -69,15 +72,45 @@ void gmap_write_protect(struct guest *g, uint32_t gpfn);
 /* A write reached gpfn by a path that is not a shadow PTE. */
 void gmap_mark_written(struct guest *g, uint32_t gpfn);
 
-/* page_map.c: the host frame behind guest-physical page gpfn, or 0 if
- * gpfn is at or beyond pfn_limit or has no frame. */
-uint32_t guest_page_frame(struct guest *g, uint32_t gpfn);
+/* gmap.c's own, for the host's memory code and kennel_dev.c: build the
+ * gmap at KN_INIT (after the pin), begin and finish its teardown (V:360),
+ * whether a page is armed and not yet written again (V:340), a page seen
+ * as a guest page table, the shared page's lifelong reference (V:350). */
+int32_t gmap_init(struct guest *g);
+void gmap_begin_teardown(struct guest *g);
+void gmap_destroy(struct guest *g);
+uint8_t *gmap_hold_special(struct guest *g, uint32_t gpfn);
+bool gmap_copy(struct guest *g, uint32_t gpa, void *buf, uint32_t n, bool write);
+bool gmap_read_u32(struct guest *g, uint32_t gpa, uint32_t *value);
+bool gmap_write_u32(struct guest *g, uint32_t gpa, uint32_t value);
+
+/* Asked on every shadow fill and walk, so inline. */
+static inline bool gmap_protected(const struct guest *g, uint32_t gpfn)
+{
+	return gpfn < g->pfn_limit &&
+	       (g->gpages[gpfn].flags & (GPAGE_WP | GPAGE_WRITTEN | GPAGE_SPECIAL)) == GPAGE_WP;
+}
+
+static inline void gmap_mark_pagetable(struct guest *g, uint32_t gpfn)
+{
+	if (gpfn < g->pfn_limit)
+		g->gpages[gpfn].flags |= GPAGE_PAGETABLE;
+}
+
+/* pm_scan.c: KN_PM_SCAN (V:430). The index of written pages lives from
+ * pm_scan_init to pm_scan_destroy; every path that marks a page written
+ * notes it with pm_scan_note_written. */
+int32_t pm_scan_init(struct guest *g);
+void pm_scan_destroy(struct guest *g);
+void pm_scan_note_written(struct guest *g, uint32_t gpfn);
+int32_t pm_scan_ioctl(struct guest *g, uint32_t uarg);
 
 /* access.c: copy between the host and guest-physical memory. Any failure
  * kills the guest ("bad read address 0x... len ...") and a failed read
  * fills buf with zeroes, so callers carry on without checking. */
-/* Where [gpa, gpa+len) is in the host's direct map, if it is inside one
- * guest page; NULL otherwise (V:205). */
+/* The shared page's view: where [gpa, gpa+len) is in the host's direct
+ * map, if it is inside one guest page, with that page held for the
+ * guest's life; NULL otherwise (V:205). Once per guest, at KH_INIT. */
 uint8_t *guest_page_view(struct guest *g, uint32_t gpa, uint32_t len);
 void guest_read(struct guest *g, uint32_t gpa, void *buf, uint32_t len);
 void guest_write(struct guest *g, uint32_t gpa, const void *buf, uint32_t len);
@@ -104,5 +137,6 @@ void shadow_set_pte(struct guest *g, uint32_t gpgdir, uint32_t va);
 void shadow_set_pde(struct guest *g, uint32_t gpgdir, uint32_t slot);
 void shadow_flush(struct guest *g, bool all);
 void shadow_pin_stack(struct guest *g);
+void shadow_write_protect(struct guest *g);
 
 #endif

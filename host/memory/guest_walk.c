@@ -9,8 +9,9 @@
  * pfn_limit. Any of those is not a fault the guest could handle but a
  * broken promise: the guest is killed, naming the address. Nothing at or
  * above the Switcher's slot is the guest's to map. The guest's tables are
- * guest memory like any other, read and written through V:200. Next:
- * V:130, then the frame behind a guest page, V:140. */
+ * guest memory like any other, read and written through V:200; the pages
+ * the walk reads are marked PAGETABLE in the gmap (V:330). Next:
+ * V:130, then the guest memory object behind every guest page, V:300. */
 #include "arch/x86/paging.h"
 #include "host/memory/guest_memory.h"
 #include "host/memory/guest_walk.h"
@@ -36,6 +37,7 @@ bool walk_guest(struct guest *g, uint32_t va, struct walk *w)
 	}
 	w->pte_gpa = pte_frame(w->pde) + pte_index(va) * 4;
 	w->pte = guest_read_u32(g, w->pte_gpa);
+	gmap_mark_pagetable(g, w->pte_gpa / PAGE_SIZE);
 	return (w->pte & PTE_PRESENT) && !g->dead;
 }
 
@@ -80,8 +82,8 @@ void mark_accessed(struct guest *g, struct walk *w, bool write)
 /*V:220 The host's own accesses to guest-virtual memory (interrupt frames,
  * instruction bytes) go through the guest's tables too, at ring 1's
  * privilege, and count as accesses. In linear mode (V:160) there are no
- * tables: virtual is physical. That is the end of the chapter; the guest
- * that runs on all this comes next, in a chapter of its own. Next: G:010. */
+ * tables: virtual is physical. Under all of it is the object that owns
+ * the guest's pages. Next: V:300. */
 bool guest_virt_to_phys(struct guest *g, uint32_t vaddr, bool write, uint32_t *gpa)
 {
 	struct walk w;

@@ -3,9 +3,9 @@
  * The CPU must never walk a page table the guest can write: a guest entry
  * could name any frame in the machine. So the page directory in CR3 while
  * a guest runs is always the host's own, a "shadow" of the guest's, whose
- * entries hold host frame numbers the host looked up itself, from
- * guest_page_frame (V:140), after walking the guest's own tables (V:120)
- * and checking what it found. Slot 1023 holds the Switcher (S:100); nothing of the
+ * entries hold host frame numbers the host got itself, with a reference,
+ * from the guest memory object (gmap_get, V:320), after walking the
+ * guest's own tables (V:120) and checking what it found. Slot 1023 holds the Switcher (S:100); nothing of the
  * host's kernel is mapped at all.
  *
  * A guest starts in linear mode: no page tables of its own, and every
@@ -77,14 +77,67 @@ static void page_free(struct guest *g, uint32_t pa)
 	shadow_pages_total--;
 }
 
+/*V:176 A shadow page table comes with a second page beside it, its gpfn
+ * page: entry i of the table maps guest page gpfns[i] when it is present.
+ * That is how a shadow entry gives back the reference it holds (V:320)
+ * without ever turning a host frame into a guest page. The two are one
+ * allocation of two neighbouring frames, so the gpfn page is found from
+ * the table by address, and both count against the budget. */
+#define TABLE_PAGES	2
+
+static uint32_t *table_gpfns(uint32_t *table)
+{
+	return table + PAGE_SIZE / sizeof(uint32_t);
+}
+
+static uint32_t *table_zalloc(struct guest *g)
+{
+	uint32_t pa;
+
+	if (g->stats.page_tables + TABLE_PAGES > g->shadow_budget ||
+	    !(pa = frames_alloc_contig(TABLE_PAGES)))
+		return NULL;
+	memset(phys_to_virt(pa), 0, TABLE_PAGES * PAGE_SIZE);
+	g->stats.page_tables += TABLE_PAGES;
+	shadow_pages_total += TABLE_PAGES;
+	BUG_ON(shadow_pages_total > shadow_host_cap());
+	return phys_to_virt(pa);
+}
+
+/* Forget entry i of a table, giving back its page's reference. */
+static void clear_spte(struct guest *g, uint32_t *table, uint32_t i)
+{
+	if (table[i] & PTE_PRESENT)
+		gmap_put(g, table_gpfns(table)[i]);
+	table[i] = 0;
+}
+
+static void set_spte(struct guest *g, uint32_t *table, uint32_t i, uint32_t spte, uint32_t gpfn)
+{
+	clear_spte(g, table, i);
+	table[i] = spte;
+	table_gpfns(table)[i] = gpfn;
+}
+
+static void table_free(struct guest *g, uint32_t pa)
+{
+	uint32_t *table = phys_to_virt(pa);
+
+	for (uint32_t i = 0; i < PAGE_SIZE / sizeof(uint32_t); i++)
+		clear_spte(g, table, i);
+	for (uint32_t n = 0; n < TABLE_PAGES; n++)
+		page_free(g, pa + n * PAGE_SIZE);
+}
+
 /*V:170 A shadow directory's page tables are freed slot by slot: releasing
  * a slot is how every kind of "forget what you knew" is done, from one
- * changed page-directory entry to a whole flush. The guest's frames the
- * tables pointed at are the Launcher's and stay where they are. */
+ * changed page-directory entry to a whole flush. Each present entry of
+ * the table gives its guest page's reference back to the gmap (V:176);
+ * the frames themselves are the Launcher's and stay where they are. */
 static void release_slot(struct guest *g, uint32_t *pgdir, uint32_t slot)
 {
 	if (pgdir[slot] & PTE_PRESENT)
-		page_free(g, pte_frame(pgdir[slot]));
+		table_free(g, pte_frame(pgdir[slot]));
 	pgdir[slot] = 0;
 }
 
@@ -136,28 +189,30 @@ static uint32_t *shadow_table(struct guest *g, uint32_t *pgdir, uint32_t va)
 
 	if (*pde & PTE_PRESENT)
 		return phys_to_virt(pte_frame(*pde));
-	table = page_zalloc(g);
+	table = table_zalloc(g);
 	if (!table && pgdir != g->linear_pgdir && reclaim(g, pgdir, pgd_index(va)))
-		table = page_zalloc(g);
+		table = table_zalloc(g);
 	if (table)
 		*pde = virt_to_phys(table) | SHADOW_PDE_FLAGS;
 	return table;
 }
 
-/*V:160 Linear mode, built once at KN_INIT. Every guest frame must already
- * be a present, writable page of the Launcher's (KN_INIT checked that the
- * range is user memory; this checks each page), and the Launcher cannot
- * unmap them while the guest lives (the range is pinned: U:145). */
+/*V:160 Linear mode, built once at KN_INIT, after the gmap (V:310): every
+ * guest page is mapped writable, each entry holding its page's
+ * reference. A page armed for write tracking while the guest is still in
+ * linear mode loses RW at the next sweep (V:178) and gets it back on its
+ * first write fault (linear_write_fault). */
 static int32_t map_linear(struct guest *g, uint32_t pfn)
 {
-	uint32_t frame = guest_page_frame(g, pfn), *table;
+	uint32_t *table = shadow_table(g, g->linear_pgdir, pfn * PAGE_SIZE), frame;
+	int32_t err;
 
-	if (!frame)
-		return -EFAULT;
-	table = shadow_table(g, g->linear_pgdir, pfn * PAGE_SIZE);
 	if (!table)
 		return -ENOMEM;
-	table[pte_index(pfn * PAGE_SIZE)] = frame | LINEAR_PTE_FLAGS;
+	err = gmap_get(g, pfn, GMAP_WRITE, &frame);
+	if (err)
+		return err;
+	set_spte(g, table, pte_index(pfn * PAGE_SIZE), frame | LINEAR_PTE_FLAGS, pfn);
 	return 0;
 }
 
@@ -205,24 +260,30 @@ uint32_t shadow_cr3(struct guest *g)
 
 /* The shadow of what the walk found: the host frame, with the guest's
  * rights, except that a page the guest has not dirtied yet is read-only
- * (V:130). 0 if the page has no frame. */
-static uint32_t shadow_pte(struct guest *g, const struct walk *w)
+ * (V:130), and so is a page armed for write tracking and not written
+ * since (V:340); a write fault marks it written first, through the
+ * reference it takes. 0 with the error if the gmap refuses the page. */
+static int32_t shadow_pte(struct guest *g, const struct walk *w, bool write, uint32_t *spte)
 {
-	uint32_t flags = w->pte & w->pde & GUEST_PTE_FLAGS;
-	uint32_t frame = guest_page_frame(g, pte_frame(w->pte) / PAGE_SIZE);
+	uint32_t flags = w->pte & w->pde & GUEST_PTE_FLAGS, gpfn = pte_frame(w->pte) / PAGE_SIZE;
+	uint32_t frame;
+	int32_t err = gmap_get(g, gpfn, write ? GMAP_WRITE : GMAP_READ, &frame);
 
-	if (!(w->pte & PTE_DIRTY))
+	if (err)
+		return err;
+	if (!(w->pte & PTE_DIRTY) || gmap_protected(g, gpfn))
 		flags &= ~PTE_RW;
 	flags |= w->pte & (PTE_ACCESSED | PTE_DIRTY);
-	return frame ? frame | flags : 0;
+	*spte = frame | flags;
+	return 0;
 }
 
 /*V:110 demand_page: a guest page fault the shadow can fix without the
  * guest knowing. run_guest sends every guest #PF here first, with the
  * address from CR2 (H:240). If the guest's own tables allow the access
  * (walk_guest, V:120), the host updates their accessed and dirty bits
- * (V:130), installs the shadow entry, whose frame comes from
- * guest_page_frame (V:140), and lets the guest retry the instruction;
+ * (V:130), installs the shadow entry, whose frame comes with a reference
+ * from the gmap (V:320), and lets the guest retry the instruction;
  * otherwise the fault is the guest's, and its error code must say what
  * the guest's tables say, not the shadow's: "present" when both of the
  * guest's entries are, even if the shadow had nothing yet. In linear mode
@@ -233,6 +294,23 @@ static void guest_error_code(struct guest *g, bool present)
 		g->regs->errcode |= PF_PRESENT;
 	else
 		g->regs->errcode &= ~PF_PRESENT;
+}
+
+/* In linear mode the only fault the host fixes is a write to a page
+ * armed for write tracking, which the sweep (V:178) left read-only. */
+static bool linear_write_fault(struct guest *g, uint32_t va, uint32_t errcode)
+{
+	uint32_t *pde = &g->linear_pgdir[pgd_index(va)], *table, gpfn = va / PAGE_SIZE;
+
+	if (!(errcode & PF_WRITE) || va >= guest_limit(g) || !(*pde & PTE_PRESENT))
+		return false;
+	table = phys_to_virt(pte_frame(*pde));
+	if ((table[pte_index(va)] & (PTE_PRESENT | PTE_RW)) != PTE_PRESENT ||
+	    !gmap_protected(g, gpfn))
+		return false;
+	gmap_mark_written(g, gpfn);
+	table[pte_index(va)] |= PTE_RW;
+	return true;
 }
 
 /* *present: whether both of the guest's entries for va are present. */
@@ -246,17 +324,21 @@ static bool fill_shadow(struct guest *g, uint32_t va, uint32_t errcode, bool *pr
 		return false;
 	mark_accessed(g, &w, errcode & PF_WRITE);
 	table = shadow_table(g, g->shadows[g->shadow_now].pgdir, va);
-	spte = shadow_pte(g, &w);
-	if (!table && g->stats.page_tables >= g->shadow_budget) {
+	if (!table && g->stats.page_tables + TABLE_PAGES > g->shadow_budget) {
 		kill_guest(g, "shadow page tables: 0x%x cannot be mapped within the budget of "
 			   "%u pages", va, g->shadow_budget);
 		return false;
 	}
-	if (!table || !spte) {
+	if (!table) {
 		kill_guest(g, "out of host memory for shadow page tables");
 		return false;
 	}
-	table[pte_index(va)] = spte;
+	if (shadow_pte(g, &w, errcode & PF_WRITE, &spte)) {
+		kill_guest(g, "page 0x%x: guest page 0x%x cannot be mapped (held too often, "
+			   "or the guest is going)", va, pte_frame(w.pte));
+		return false;
+	}
+	set_spte(g, table, pte_index(va), spte, pte_frame(w.pte) / PAGE_SIZE);
 	return true;
 }
 
@@ -265,7 +347,7 @@ bool demand_page(struct guest *g, uint32_t vaddr, uint32_t errcode)
 	bool present;
 
 	if (g->linear_pgdir)
-		return false;
+		return linear_write_fault(g, vaddr, errcode);
 	if (fill_shadow(g, vaddr, errcode, &present))
 		return true;
 	guest_error_code(g, present);
@@ -307,6 +389,7 @@ void shadow_switch(struct guest *g, uint32_t gpgdir)
 {
 	int32_t found = find_shadow(g, gpgdir);
 
+	gmap_mark_pagetable(g, gpgdir / PAGE_SIZE);
 	if (g->linear_pgdir)
 		destroy_dir(g, &g->linear_pgdir);
 	if (found < 0)
@@ -339,7 +422,7 @@ void shadow_set_pte(struct guest *g, uint32_t gpgdir, uint32_t va)
 		uint32_t *pgdir = g->shadows[i].pgdir;
 
 		if (applies_to(g, i, gpgdir, slot) && (pgdir[slot] & PTE_PRESENT))
-			((uint32_t *)phys_to_virt(pte_frame(pgdir[slot])))[pte_index(va)] = 0;
+			clear_spte(g, phys_to_virt(pte_frame(pgdir[slot])), pte_index(va));
 	}
 }
 
@@ -384,4 +467,39 @@ void shadow_pin_stack(struct guest *g)
 			return;
 	}
 	fill_shadow(g, va, PF_WRITE, &present);
+}
+
+/*V:178 The write-protect sweep (V:340): before the guest runs after
+ * pages were armed, every shadow table of the guest, the linear directory
+ * and every cached directory alike, loses RW on each entry whose page is
+ * protected, which covers a page mapped at several addresses and in
+ * several address spaces. Its cost is one pass over the entries the
+ * guest holds (at most its budget of tables), once per batch of arming,
+ * not per page. The Switcher loads CR3 on every entry, so no stale
+ * writable translation survives in the TLB. */
+static void protect_table(struct guest *g, uint32_t *table)
+{
+	uint32_t *gpfns = table_gpfns(table);
+
+	for (uint32_t i = 0; i < PAGE_SIZE / sizeof(uint32_t); i++)
+		if ((table[i] & (PTE_PRESENT | PTE_RW)) == (PTE_PRESENT | PTE_RW) &&
+		    gmap_protected(g, gpfns[i]))
+			table[i] &= ~PTE_RW;
+}
+
+static void protect_dir(struct guest *g, uint32_t *pgdir)
+{
+	for (uint32_t slot = 0; pgdir && slot < SWITCHER_PGD; slot++)
+		if (pgdir[slot] & PTE_PRESENT)
+			protect_table(g, phys_to_virt(pte_frame(pgdir[slot])));
+}
+
+void shadow_write_protect(struct guest *g)
+{
+	if (!g->wp_pending)
+		return;
+	protect_dir(g, g->linear_pgdir);
+	for (uint32_t i = 0; i < SHADOW_DIRS; i++)
+		protect_dir(g, g->shadows[i].pgdir);
+	g->wp_pending = false;
 }

@@ -4,8 +4,8 @@
 # time) and, later, an echo guest the monitor starts itself. It checks
 # what each command prints, that a paused guest's counters stand still
 # while the other's go on, that a kill reaches the Launcher as a reason,
-# that the monitor key brings its prompt back, and every bad command's
-# one-line error. Next: M:010.
+# that the monitor key brings its prompt back, that scan's histogram of a
+# guest's pages adds up (V:460), and every bad command's one-line error. Next: M:010.
 import re
 
 from kennel_qemu import EXIT_FAILURE
@@ -99,6 +99,21 @@ def test_monitor_lists_pauses_resumes_kills_and_starts_guests(qemu):
     machine.expect(r"\[console focus: pid \d+ \(/bin/monitor\)\]")
     machine.expect_exact(PROMPT)
 
+    # The scan: every page of a's counted once as present, none missing,
+    # and the counts add up to the memory the list shows.
+    out = command(machine, "scan %s" % listed["a"].group(1))
+    pages = int(listed["a"].group(4)) // 4
+    head = re.search(r"^guest %s \(a\): (\d+) pages in (\d+) runs of pages alike$"
+                     % listed["a"].group(1), out, re.M)
+    assert head and int(head.group(1)) == pages and int(head.group(2)) >= 1, out
+    counts = dict((m.group(1), int(m.group(2)))
+                  for m in re.finditer(r"^  ([a-z-]+) +(\d+)$", out, re.M))
+    assert set(counts) == {"present", "zero", "missing", "written", "armed", "accessed",
+                           "page-table", "pinned", "swapped", "file"}, out
+    assert counts["present"] + counts["zero"] + counts["missing"] == pages, counts
+    assert counts["present"] > 0 and counts["swapped"] == 0, counts
+    assert all(0 <= n <= pages for n in counts.values()), counts
+
     mem = command(machine, "mem")
     assert re.search(r"^host: \d+ frames, \d+ free, heap \d+ bytes$", mem, re.M), mem
     assert re.search(r"^  guest %s \(a\): \d+ frames held by the host$" % listed["a"].group(1),
@@ -123,6 +138,8 @@ BAD_COMMANDS = [
     ("list x", "monitor: list: takes no arguments"),
     ("mem x", "monitor: mem: takes no arguments"),
     ("top 0", "monitor: top: takes an optional number of rounds above 0"),
+    ("scan", "monitor: scan: needs one guest id (see list)"),
+    ("scan 9", "monitor: scan: no guest 9"),
     ("start", "monitor: start: needs the Launcher's arguments, ending with the guest's file "
               "(for example: start --mem 4M /guests/echo.elf)"),
 ]
@@ -140,8 +157,8 @@ def test_monitor_refuses_bad_commands_each_with_its_reason(qemu):
     out = command(machine, "pause %d" % ids[0])
     assert "monitor: pause: guest %d is already paused, or dead" % ids[0] in out, out
     help_text = command(machine, "help")
-    for name in ("list", "top", "stats", "pause", "resume", "kill", "start", "focus", "mem",
-                 "help", "quit"):
+    for name in ("list", "top", "stats", "pause", "resume", "kill", "start", "focus", "save",
+                 "delta", "mem", "scan", "help", "quit"):
         assert re.search(r"^  %s " % name, help_text, re.M), help_text
     for gid in ids:
         command(machine, "kill %d" % gid)

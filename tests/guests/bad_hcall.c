@@ -200,6 +200,17 @@ static void shutdown_bad_kind(void)
 	hcall(KH_SHUTDOWN, gpa_of(words), 7, 0, 0);
 }
 
+/* A poweroff's status is a byte, and a crash has none. */
+static void shutdown_status_256(void)
+{
+	hcall(KH_SHUTDOWN, gpa_of(words), KH_SHUTDOWN_POWEROFF, KH_STATUS_MAX + 1, 0);
+}
+
+static void shutdown_crash_status(void)
+{
+	hcall(KH_SHUTDOWN, gpa_of(words), KH_SHUTDOWN_CRASH, 3, 0);
+}
+
 /* The guest's TS flag. */
 static void ts_two(void)
 {
@@ -211,13 +222,24 @@ static void ts_huge(void)
 	kh_ts(0x80000000u);
 }
 
+/* The counters, into a buffer outside memory or too long. */
+static void stats_outside(void)
+{
+	hcall(KH_GET_STATS, memory_limit() - 8, 16, 0, 0);
+}
+
+static void stats_too_long(void)
+{
+	hcall(KH_GET_STATS, gpa_of(words), KH_STATS_MAX + 1, 0, 0);
+}
+
 /* Calls that do not exist. */
 static void unknown_99(void)
 {
 	hcall(99, 0, 0, 0, 0);
 }
 
-static void unknown_16(void)
+static void unknown_next(void)
 {
 	hcall(KH_NR_CALLS, 0, 0, 0, 0);
 }
@@ -279,10 +301,14 @@ static const struct bad_case cases[] = {
 	{ "console_wrap", "call KH_CONSOLE_WRITE wrapping around 4 GiB", console_wrap, false },
 	{ "shutdown_outside", "call KH_SHUTDOWN with its message above memory", shutdown_outside, false },
 	{ "shutdown_bad_kind", "call KH_SHUTDOWN of kind 7", shutdown_bad_kind, false },
+	{ "shutdown_status_256", "power off with status 256", shutdown_status_256, false },
+	{ "shutdown_crash_status", "crash with status 3", shutdown_crash_status, false },
 	{ "ts_two", "call KH_TS(2)", ts_two, false },
 	{ "ts_huge", "call KH_TS(0x80000000)", ts_huge, false },
+	{ "stats_outside", "write the counters across the end of memory", stats_outside, false },
+	{ "stats_too_long", "ask for more counters than there are", stats_too_long, false },
 	{ "unknown_99", "make hypercall 99", unknown_99, false },
-	{ "unknown_16", "make hypercall 16, one past the last", unknown_16, false },
+	{ "unknown_next", "make hypercall 17, one past the last", unknown_next, false },
 	{ "unknown_huge", "make hypercall 0xffffffff", unknown_huge, false },
 	{ "async_gdt_dpl0", "batch a DPL-0 descriptor in the async ring", async_gdt_dpl0, false },
 	{ "trap_stack_outside", "execute int3 with esp above memory", trap_stack_outside, false },

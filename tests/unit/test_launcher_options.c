@@ -186,6 +186,54 @@ static void test_disk_kinds(void **state)
 	assert_string_equal(why, "--disk ,ro: not an image path");
 }
 
+/* --restore: a base and its deltas, in order, and nothing that would
+ * disagree with what the snapshot recorded. */
+static void test_restore(void **state)
+{
+	char *chain[] = { "launcher", "--name", "r", "--restore", "/var/a.snap", "--restore",
+			  "/var/a.d1", "--stats" };
+	char *with_mem[] = { "launcher", "--mem", "4M", "--restore", "/var/a.snap" };
+	char *with_disk[] = { "launcher", "--restore", "/var/a.snap", "--disk", "/var/pup.img" };
+	char *with_file[] = { "launcher", "--restore", "/var/a.snap", "g.elf" };
+	char *bare[] = { "launcher", "--restore" };
+
+	(void)state;
+	assert_int_equal(parse(ARGC(chain), chain), 0);
+	assert_int_equal(opts.restore_count, 2);
+	assert_string_equal(opts.restore[0], "/var/a.snap");
+	assert_string_equal(opts.restore[1], "/var/a.d1");
+	assert_string_equal(opts.name, "r");
+	assert_true(opts.stats);
+	assert_null(opts.elf_path);
+	assert_int_equal(parse(ARGC(with_mem), with_mem), -1);
+	assert_string_equal(why, "--restore takes the memory size and the disk the snapshot "
+			    "recorded: no --mem or --disk with it");
+	assert_int_equal(parse(ARGC(with_disk), with_disk), -1);
+	assert_string_equal(why, "--restore takes the memory size and the disk the snapshot "
+			    "recorded: no --mem or --disk with it");
+	assert_int_equal(parse(ARGC(with_file), with_file), -1);
+	assert_string_equal(why, "--restore resumes a saved guest: no guest file ('g.elf')");
+	assert_int_equal(parse(ARGC(bare), bare), -1);
+	assert_string_equal(why, "--restore needs a value");
+}
+
+static void test_restore_chain_has_a_limit(void **state)
+{
+	char *argv[2 + 2 * (RESTORE_MAX + 1)];
+	int n = 0;
+
+	(void)state;
+	argv[n++] = "launcher";
+	for (int i = 0; i <= RESTORE_MAX; i++) {
+		argv[n++] = "--restore";
+		argv[n++] = "/var/x";
+	}
+	assert_int_equal(parse(n, argv), -1);
+	assert_string_equal(why, "--restore /var/x: more than 32 snapshots");
+	assert_int_equal(parse(n - 2, argv), 0);
+	assert_int_equal(opts.restore_count, RESTORE_MAX);
+}
+
 static void test_later_option_wins(void **state)
 {
 	char *argv[] = { "launcher", "--mem", "2M", "--mem", "8M", "--name", "a",
@@ -406,6 +454,8 @@ int main(void)
 		cmocka_unit_test(test_every_option),
 		cmocka_unit_test(test_disk),
 		cmocka_unit_test(test_disk_kinds),
+		cmocka_unit_test(test_restore),
+		cmocka_unit_test(test_restore_chain_has_a_limit),
 		cmocka_unit_test(test_later_option_wins),
 		cmocka_unit_test(test_bad_mem_refuses_the_line),
 		cmocka_unit_test(test_missing_values),

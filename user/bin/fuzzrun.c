@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kennel.h>
+#include "arch/x86/kennel_dev.h"
 
 static uint32_t free_frames(void)
 {
@@ -91,9 +92,9 @@ int main(int argc, char **argv)
 		}
 		if (status == 0)
 			survived++;
-		else if (status == 3)
+		else if (status == LAUNCHER_EXIT_KILLED)
 			killed++;
-		else if (status == 2)
+		else if (status == LAUNCHER_EXIT_CRASHED)
 			crashed++;
 		else if (bad++ < 5)
 			printf("fuzzrun: guest %u: Launcher status %d\n", seed + i, status);

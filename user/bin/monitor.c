@@ -270,6 +270,57 @@ static int cmd_start(int argc, char **argv)
 	return 0;
 }
 
+/*U:687 save and delta ask a guest's Launcher for a snapshot in FILE
+ * (H:730, L:540) and wait for its answer: a full one, or the pages
+ * written since the last. The Launcher's line says what it wrote, or why
+ * it could not. */
+static int snapshot(int argc, char **argv, uint32_t kind)
+{
+	static struct kn_save_request req;
+
+	if (argc != 3) {
+		complain(argv[0], "needs a guest id and a file (for example: save 0 /var/a.snap)");
+		return -1;
+	}
+	if (parse_id(argv[0], argv[1], &req.id))
+		return -1;
+	if (strlen(argv[2]) >= KN_PATH_MAX) {
+		printf("monitor: %s: the file's name is longer than %d bytes\n", argv[0],
+		       KN_PATH_MAX - 1);
+		return -1;
+	}
+	req.kind = kind;
+	strlcpy(req.path, argv[2], sizeof(req.path));
+	if (ioctl(ctl, KN_CTL_SAVE, &req) < 0) {
+		if (errno == ENOENT)
+			printf("monitor: %s: no guest %u\n", argv[0], req.id);
+		else if (errno == EBUSY)
+			printf("monitor: %s: guest %u is being saved already\n", argv[0], req.id);
+		else if (errno == EPIPE)
+			printf("monitor: %s: guest %u is dead\n", argv[0], req.id);
+		else
+			printf("monitor: %s: guest %u: %s\n", argv[0], req.id, strerror(errno));
+		return -1;
+	}
+	req.answer.message[KN_MESSAGE_MAX - 1] = '\0';
+	if (req.answer.result < 0) {
+		printf("monitor: %s: guest %u: %s\n", argv[0], req.id, req.answer.message);
+		return -1;
+	}
+	printf("monitor: guest %u saved: %s\n", req.id, req.answer.message);
+	return 0;
+}
+
+static int cmd_save(int argc, char **argv)
+{
+	return snapshot(argc, argv, KN_SAVE_FULL);
+}
+
+static int cmd_delta(int argc, char **argv)
+{
+	return snapshot(argc, argv, KN_SAVE_DELTA);
+}
+
 static int cmd_focus(int argc, char **argv)
 {
 	struct kn_guest_info g;
@@ -309,6 +360,70 @@ static int cmd_mem(int argc, char **argv)
 	return 0;
 }
 
+/*V:460 scan: the category histogram of one guest's memory, from
+ * KN_CTL_PM_SCAN (V:450): one walk of every page with no mask, so every
+ * page matches, and every category returned, so each region is a run of
+ * pages alike; the regions come in vectors of SCAN_VEC, each call going
+ * on from the last one's walk_end, and each region's pages are counted
+ * under each of its categories. */
+#define SCAN_VEC	64
+
+static const struct {
+	uint64_t bit;
+	const char *name;
+} scan_categories[] = {
+	{ PAGE_IS_PRESENT, "present" }, { PAGE_IS_PFNZERO, "zero" },
+	{ PAGE_IS_MISSING, "missing" }, { PAGE_IS_WRITTEN, "written" },
+	{ PAGE_IS_WPALLOWED, "armed" }, { PAGE_IS_ACCESSED, "accessed" },
+	{ PAGE_IS_PAGETABLE, "page-table" }, { PAGE_IS_PINNED, "pinned" },
+	{ PAGE_IS_SWAPPED, "swapped" }, { PAGE_IS_FILE, "file" },
+};
+
+#define NCATEGORIES ((int)(sizeof(scan_categories) / sizeof(scan_categories[0])))
+
+static void count_regions(const struct page_region *vec, int n, uint64_t pages[NCATEGORIES])
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t len = (vec[i].end - vec[i].start) / 4096;
+
+		for (int c = 0; c < NCATEGORIES; c++)
+			if (vec[i].categories & scan_categories[c].bit)
+				pages[c] += len;
+	}
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+	static struct page_region vec[SCAN_VEC];
+	uint64_t pages[NCATEGORIES] = { 0 }, regions = 0;
+	struct kn_guest_info g;
+	struct kn_ctl_scan s;
+	uint32_t id;
+	int n;
+
+	if (existing_guest(argc, argv, &id, &g))
+		return -1;
+	memset(&s, 0, sizeof(s));
+	s.id = id;
+	s.arg = (struct pm_scan_arg){ .size = sizeof(s.arg), .end = (uint64_t)g.pfn_limit * 4096,
+		.vec = (uint64_t)(uintptr_t)vec, .vec_len = SCAN_VEC,
+		.return_mask = PM_SCAN_CATEGORIES };
+	do {
+		s.arg.start = s.arg.walk_end;
+		if ((n = ioctl(ctl, KN_CTL_PM_SCAN, &s)) < 0) {
+			printf("monitor: scan: guest %u: %s\n", id, strerror(errno));
+			return -1;
+		}
+		count_regions(vec, n, pages);
+		regions += (uint64_t)n;
+	} while (s.arg.walk_end != s.arg.end);
+	printf("guest %u (%s): %u pages in %llu runs of pages alike\n", id, g.name,
+	       g.pfn_limit, (unsigned long long)regions);
+	for (int c = 0; c < NCATEGORIES; c++)
+		printf("  %-10s %8llu\n", scan_categories[c].name, (unsigned long long)pages[c]);
+	return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 struct command {
@@ -325,7 +440,10 @@ static const struct command commands[] = {
 	{ "kill", "ID", "kill a guest (its Launcher says so)", cmd_kill },
 	{ "start", "ARGS...", "run /bin/launcher ARGS...", cmd_start },
 	{ "focus", "ID", "give the keyboard to a guest", cmd_focus },
+	{ "save", "ID FILE", "snapshot a guest to FILE (launcher --restore FILE)", cmd_save },
+	{ "delta", "ID FILE", "the pages written since its last snapshot, to FILE", cmd_delta },
 	{ "mem", "", "host frames, by holder", cmd_mem },
+	{ "scan", "ID", "a guest's pages by category (present, written...)", cmd_scan },
 	{ "help", "", "this list", cmd_help },
 	{ "quit", "", "leave the monitor", NULL },
 };

@@ -1,0 +1,48 @@
+#T:920 test_scan.py boots the scan guest (tests/guests/scan.c, T:914) with
+# 64 MiB, once for each writer of its K = 1,000 pages: the guest, the host
+# (a hypercall's result), the Launcher storing through its mapping, and
+# the Launcher's read() of a file straight into guest memory. Each boot
+# must show the Launcher's lines for every op it was asked: every ABI case
+# answered as Linux answers it, the three ways of resuming giving one set,
+# and a check that found all 1,000 pages with none missed and none extra,
+# then a second check finding none; and the guest's SUCCESS, which it
+# gives only if every op's outcome was 0. Next: M:010.
+import re
+
+import pytest
+
+from kennel_qemu import EXIT_SUCCESS
+from test_guests import assert_exits, assert_frames_balanced, assert_result, modules
+
+K = 1000
+CHECK = re.compile(r"^launcher: scan-test: check: (\d+) pages listed, (\d+) reported in (\d+) "
+                   r"calls: (\d+) missed, (\d+) extra, (\d+) below the floor$", re.M)
+
+
+@pytest.mark.parametrize("writer", ["guest", "host", "fill", "read"])
+def test_scan_reports_exactly_the_pages_written(qemu, writer):
+    run = "/bin/launcher,--mem,64M,--name,%s,/guests/scan.elf,%s" % (writer, writer)
+    machine = qemu(append="run=" + run, initrd=modules(["scan"]))
+    status = machine.wait_exit(timeout=120)
+    out = machine.output.replace("\r", "")
+    assert "launcher: scan-test: abi: 13 cases, 13 as Linux answers them" in out, machine.tail()
+    assert "launcher: scan-test: arm: every page" in out, machine.tail()
+    resume = re.search(r"^launcher: scan-test: resume: (\d+) pages in 1 call, (\d+) in (\d+) "
+                       r"calls of 7 regions, (\d+) in (\d+) calls of 100 pages: (.*)$", out, re.M)
+    assert resume, machine.tail()
+    once, by_vec, vec_calls, by_max, max_calls, verdict = resume.groups()
+    assert verdict == "the same set", resume.group(0)
+    assert int(once) == int(by_vec) == int(by_max) >= K, resume.group(0)
+    assert int(max_calls) >= K // 100 and int(vec_calls) > 1, resume.group(0)
+    checks = [tuple(int(x) for x in m) for m in CHECK.findall(out)]
+    assert len(checks) == 2, (checks, machine.tail())
+    listed, reported, _, missed, extra, below = checks[0]
+    assert (listed, missed, extra) == (K, 0, 0), checks[0]
+    assert reported == K + below, checks[0]
+    assert checks[1][0] == 0 and checks[1][3:5] == (0, 0), checks[1]
+    if writer in ("fill", "read"):
+        assert "launcher: scan-test: %s: %d pages written, 0 failed" % (writer, K) in out
+    assert_result(machine, writer)
+    assert_exits(machine, [("/bin/launcher", 0)])
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
