@@ -180,7 +180,8 @@ def test_too_little_memory_is_said_plainly(qemu):
 #T:975 Memory the user did not give. With `-m 4M` and make run's
 # modules (the Launcher, pup and its 4 MiB disk) the host must still say
 # what it needs rather than reach a BUG; with enough for the host but not
-# for the guest (-m 12M, --mem 32M), the Launcher must name the guest,
+# for the guest (-m 12M, --mem 32M for the small echo guest, no disk to
+# read first), the Launcher must name the guest,
 # the size it asked for and the host's free memory, and suggest a smaller
 # --mem.
 PUP_MODULES = ("build/launcher/launcher /bin/launcher,build/guest/pup.elf /guests/pup.elf,"
@@ -202,8 +203,9 @@ def test_four_mib_with_make_runs_modules_is_said_plainly(qemu):
 
 def test_launcher_without_guest_memory_names_the_guest_and_the_cause(qemu):
     machine, status = boot_to_end(
-        qemu, append="run=/bin/launcher,--mem,32M,--name,big,"
-        "/guests/pup.elf", initrd=PUP_MODULES, extra=["-m", "12M"])
+        qemu, append="run=/bin/launcher,--mem,32M,--name,big,/guests/echo.elf",
+        initrd="build/launcher/launcher /bin/launcher,build/tests/guests/echo.elf /guests/echo.elf",
+        extra=["-m", "12M"])
     lines = lines_of(machine)
     said = [line for line in lines if line.startswith("launcher: ")]
     assert len(said) == 1, machine.tail()

@@ -117,14 +117,14 @@ def test_gdb_breaks_in_host_and_pup_and_crosses_the_switcher(tmp_path):
     assert re.search(switcher % "exit_common", rest, re.M), rest[:1000]
     back = re.search(r"^cross: (\d+) instructions from switcher\n"
                      r"world: host kernel, ring 0: cs 0x8, eip 0xc01[0-9a-f]{5} in .* of \S+/build/kennel\.elf\n"
-                     r"#0  .* at host/\S+:\d+$", rest, re.M)
+                     r"#0  .* at (\./)?(host|arch/x86|lib)/\S+:\d+$", rest, re.M)
     assert back and int(back.group(1)) > 10, rest[:1500]
 
     rest = after(rest, "\nBreakpoint 5, switch_to_guest () at switcher/switcher.asm:")
     assert re.search(switcher % "switch_to_guest", rest, re.M), rest[:1000]
     into = re.search(r"^cross: (\d+) instructions from switcher\n"
                      r"world: guest kernel, ring 1: cs 0x31, eip 0xd01[0-9a-f]{5} in .* of \S+/build/guest/pup\.elf\n"
-                     r"#0  .* at (guest|lib|arch/x86)/\S+:\d+$", rest, re.M)
+                     r"#0  .* at (\./)?(guest|lib|arch/x86)/\S+:\d+$", rest, re.M)
     assert into and int(into.group(1)) > 10, rest[:1500]
 
 
