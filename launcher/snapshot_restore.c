@@ -112,8 +112,16 @@ static int devices_ok(struct restore *r)
 	return 0;
 }
 
-/*L:590 One file's sections, in order. A delta repeats GUEST, which must
- * be the base's, and CPU and DEVICES, which replace the base's; its
+/* A delta's guest may have another name (a restored guest saved again,
+ * --name), never another disk. */
+static bool same_disk(const struct snap_guest *a, const struct snap_guest *b)
+{
+	return a->disk_mode == b->disk_mode && a->disk_bytes == b->disk_bytes &&
+	       !memcmp(a->disk_path, b->disk_path, sizeof(a->disk_path));
+}
+
+/*L:590 One file's sections, in order. A delta repeats GUEST, whose disk
+ * must be the base's, and CPU and DEVICES, which replace the base's; its
  * MEMORY holds only the pages it changed. */
 static int read_sections(struct restore *r, struct snap_reader *rd, bool delta)
 {
@@ -125,8 +133,8 @@ static int read_sections(struct restore *r, struct snap_reader *rd, bool delta)
 	if (snap_read_struct(rd, SNAP_GUEST, delta ? (void *)&info : (void *)&r->info,
 			     sizeof(info)))
 		return -1;
-	if (delta && memcmp(&info, &r->info, sizeof(info)))
-		return explain(-1, r->why, sizeof(r->why), "section guest: not the guest of the "
+	if (delta && !same_disk(&info, &r->info))
+		return explain(-1, r->why, sizeof(r->why), "section guest: not the disk of the "
 			       "full snapshot");
 	if (!delta && (info_ok(r) || build_guest(r)))
 		return -1;
