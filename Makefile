@@ -161,7 +161,8 @@ deps:
 
 #T:950 QEMU's exit status back into the machine's (docs/conventions.md,
 # "Exit status"): 33 is success, 35 failure, 0 a triple fault, and 65+2N
-# a guest's own status N, which make then exits with.
+# a guest's own status N, which the recipe then exits with (make itself
+# says "Error N" and, as it does for any failed recipe, exits 2).
 define qemu_status
 	case $$status in 33) ;; 35) echo "$(1) powered off with a failure status"; exit 1;; \
 	0) echo "QEMU exited 0: a triple fault or reset"; exit 1;; \

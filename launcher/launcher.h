@@ -14,24 +14,24 @@
  *
  *   launcher: guest NAME powered off                   exit 0
  *   launcher: guest NAME powered off: MESSAGE          exit 0
- *   launcher: guest NAME crashed: MESSAGE              exit 2
- *   launcher: guest NAME killed: MESSAGE               exit 3
- *   launcher: guest NAME: bad virtqueue: WHAT          exit 3
- *   launcher: guest NAME: notify of unknown queue 0xX  exit 3
- *   launcher: guest NAME: bad console write 0xX len N  exit 3
- *   launcher: guest NAME: unknown shutdown kind N: MESSAGE     exit 3
- *   launcher: WHY, and on the next line the usage      exit 1 (command line)
- *   launcher: FILE: WHY                                exit 1 (cannot load FILE,
+ *   launcher: guest NAME crashed: MESSAGE              exit 126
+ *   launcher: guest NAME killed: MESSAGE               exit 127
+ *   launcher: guest NAME: bad virtqueue: WHAT          exit 127
+ *   launcher: guest NAME: notify of unknown queue 0xX  exit 127
+ *   launcher: guest NAME: bad console write 0xX len N  exit 127
+ *   launcher: guest NAME: unknown shutdown kind N: MESSAGE     exit 127
+ *   launcher: WHY, and on the next line the usage      exit 125 (command line)
+ *   launcher: FILE: WHY                                exit 125 (cannot load FILE,
  *                                  or the --disk image, block.c)
  *   launcher: guest NAME: cannot map N KiB of guest memory (--mem M KiB and
- *     its device pages): WHY[; the host has F KiB free: ...]  exit 1
+ *     its device pages): WHY[; the host has F KiB free: ...]  exit 125
  *   launcher: guest NAME: another guest is already called NAME: give each its
- *     own --name                                     exit 1
- *   launcher: /dev/kennel: OP: REASON                  exit 1 (OP: open, KN_INIT,
+ *     own --name                                     exit 125
+ *   launcher: /dev/kennel: OP: REASON                  exit 125 (OP: open, KN_INIT,
  *                                  KN_RUN, KN_IRQ; a failed KN_STATS is reported
  *                                  but leaves the status the guest earned)
- *   launcher: /dev/kennel: KN_RUN: unknown exit reason N       exit 1
- *   launcher: /dev/console: REASON                     exit 1
+ *   launcher: /dev/kennel: KN_RUN: unknown exit reason N       exit 125
+ *   launcher: /dev/console: REASON                     exit 125
  *   launcher: NAME stats: COUNTER VALUE                with --stats (stats.h)
  *   launcher: scan-test: ...                           a test guest's scan (L:400)
  *

@@ -96,7 +96,8 @@ static void move_cursor(struct guest_output *o, char op)
 {
 	if (!o->len)
 		return;
-	emit_unshown(o);
+	if (o->len > o->shown)
+		emit_unshown(o);
 	if (op == 'D' && o->col > o->prefix_len) {
 		o->col--;
 		o->emit(o->ctx, "\x1b[D", 3);
@@ -111,10 +112,10 @@ static void move_cursor(struct guest_output *o, char op)
 
 static void overwrite_byte(struct guest_output *o, uint8_t c)
 {
-	char ch = output_char(c);
+	char ch[2] = { output_char(c), '\0' };
 
-	o->line[o->col++] = ch;
-	o->emit(o->ctx, &ch, 1);
+	o->line[o->col++] = ch[0];
+	o->emit(o->ctx, ch, 1);
 }
 /*:*/
 

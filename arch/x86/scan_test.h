@@ -30,6 +30,7 @@ struct kn_scan_test {
 	uint32_t count;		/* gpfns in the list */
 	uint32_t list_gpa;	/* uint32_t gpfn[count], each at or above floor */
 	uint32_t floor;		/* gpfns below are the guest's own: not compared */
+	uint32_t ceiling;	/* nor those at or above (the rings); 0: none */
 	int32_t result;		/* out: 0, problems found, or -errno */
 };
 

@@ -6,6 +6,7 @@
  * the boot loader's structures) reserved again. The allocator never hands
  * out frame 0, so 0 can mean "no memory". Pure logic: see
  * tests/unit/test_frames.c. Next: host/kernel/vm.c, the kernel's page tables. */
+#include <stddef.h>
 #include "lib/bitmap.h"
 #include "host/kernel/frames.h"
 
@@ -14,12 +15,72 @@
 static uint32_t *map;
 static uint32_t nframes, nfree, next_hint;
 
+/*B:115 Poisoning (poison=1 on the command line, B:140): a debug mode in
+ * which every frame freed is filled with POISON_WORD and remembered, and
+ * every frame allocated again is checked to still hold it. A word that
+ * changed means somebody wrote to a frame after giving it back — a
+ * stale mapping, a reference dropped too soon (the guest memory object,
+ * V:360, is what this watches most) — and is reported, loudly, with the
+ * frame, by the report function the caller gave; the frame is handed out
+ * anyway. With poisoning off (poisoned == NULL) each hook is one test.
+ * Frames free since boot were never filled and are not checked. */
+#define FRAME_WORDS	((1u << FRAME_SHIFT) / sizeof(uint32_t))
+
+static uint32_t *poisoned;		/* bit f: frame f filled since its free */
+static uint32_t *(*poison_view)(uint32_t pa);
+static void (*poison_report)(uint32_t pa, uint32_t word, uint32_t value);
+
+void frames_poison_enable(uint32_t *bitmap, uint32_t *(*view)(uint32_t pa),
+			  void (*report)(uint32_t pa, uint32_t word, uint32_t value))
+{
+	for (uint32_t w = 0; w < BITMAP_WORDS(nframes); w++)
+		bitmap[w] = 0;
+	poison_view = view;
+	poison_report = report;
+	poisoned = bitmap;
+}
+
+static void poison_fill(uint32_t f)
+{
+	uint32_t *words;
+
+	if (!poisoned)
+		return;
+	words = poison_view(f << FRAME_SHIFT);
+	for (uint32_t i = 0; i < FRAME_WORDS; i++)
+		words[i] = POISON_WORD;
+	bitmap_set(poisoned, f);
+}
+
+/* The first changed word of a frame is reported; one line per frame. */
+static void poison_check(uint32_t f)
+{
+	const uint32_t *words;
+
+	if (!poisoned || !bitmap_test(poisoned, f))
+		return;
+	bitmap_clear(poisoned, f);
+	words = poison_view(f << FRAME_SHIFT);
+	for (uint32_t i = 0; i < FRAME_WORDS; i++)
+		if (words[i] != POISON_WORD) {
+			poison_report(f << FRAME_SHIFT, i, words[i]);
+			return;
+		}
+}
+
+static void poison_forget(uint32_t f)
+{
+	if (poisoned)
+		bitmap_clear(poisoned, f);
+}
+
 void frames_init(uint32_t *bitmap, uint32_t count)
 {
 	map = bitmap;
 	nframes = count;
 	nfree = 0;
 	next_hint = 1;
+	poisoned = NULL;
 	for (uint32_t w = 0; w < BITMAP_WORDS(count); w++)
 		map[w] = 0xffffffffu;
 }
@@ -50,6 +111,7 @@ void frames_reserve_range(uint64_t start, uint64_t end)
 	for (uint64_t f = first; f < last; f++) {
 		if (!bitmap_test(map, (uint32_t)f)) {
 			bitmap_set(map, (uint32_t)f);
+			poison_forget((uint32_t)f);
 			nfree--;
 		}
 	}
@@ -64,6 +126,7 @@ uint32_t frame_alloc(void)
 	if (f == nframes || f == 0)
 		return 0;
 	bitmap_set(map, f);
+	poison_check(f);
 	nfree--;
 	next_hint = f + 1;
 	return f << FRAME_SHIFT;
@@ -76,6 +139,8 @@ uint32_t frames_alloc_contig(uint32_t count)
 	if (count == 0 || f == nframes || f == 0)
 		return 0;
 	bitmap_set_range(map, f, count);
+	for (uint32_t i = 0; i < count; i++)
+		poison_check(f + i);
 	nfree -= count;
 	return f << FRAME_SHIFT;
 }
@@ -87,6 +152,7 @@ int frame_free(uint32_t pa)
 	if ((pa & ((1u << FRAME_SHIFT) - 1)) || f == 0 || f >= nframes || !bitmap_test(map, f))
 		return -1;
 	bitmap_clear(map, f);
+	poison_fill(f);
 	nfree++;
 	return 0;
 }

@@ -19,6 +19,14 @@ uint32_t frames_alloc_contig(uint32_t count);
 /* Returns 0, or -1 if pa is not an allocated frame (a double free). */
 int frame_free(uint32_t pa);
 uint32_t frames_free_count(void);
+/* poison=1 (B:115): from now on fill freed frames with POISON_WORD and
+ * check them when they are handed out again, calling report with the
+ * frame, the index of the first changed word and its value. view gives
+ * the kernel's address of a frame; the bitmap holds BITMAP_WORDS(nframes)
+ * words. */
+#define POISON_WORD	0xdeadf4eeu
+void frames_poison_enable(uint32_t *bitmap, uint32_t *(*view)(uint32_t pa),
+			  void (*report)(uint32_t pa, uint32_t word, uint32_t value));
 uint32_t frames_total(void);
 
 #endif

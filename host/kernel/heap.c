@@ -112,11 +112,13 @@ void *kzalloc(size_t size)
 
 static void free_big(struct header *h)
 {
-	uint32_t pa = virt_to_phys(h);
+	uint32_t pa = virt_to_phys(h), pages = h->pages;
 
-	bytes_in_use -= h->pages * PAGE_SIZE;
+	/* The header is in the first frame, gone (and poisoned, B:115) once
+	 * that frame is freed: read it first. */
+	bytes_in_use -= pages * PAGE_SIZE;
 	h->magic = MAGIC_FREE;
-	for (uint32_t i = 0; i < h->pages; i++)
+	for (uint32_t i = 0; i < pages; i++)
 		BUG_ON(frame_free(pa + i * PAGE_SIZE) != 0);
 }
 

@@ -7,6 +7,7 @@
  * only once every vector has a handler. After that the host does what its
  * command line asks and, when there is nothing left to do, powers off. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/paging.h"
 #include "lib/string.h"
 #include "host/kernel/layout.h"
 #include "host/kernel/console.h"
@@ -16,6 +17,8 @@
 #include "host/kernel/trap.h"
 #include "host/kernel/vm.h"
 #include "host/kernel/memory_map.h"
+#include "host/kernel/frames.h"
+#include "lib/bitmap.h"
 #include "host/kernel/heap.h"
 #include "host/kernel/pic.h"
 #include "host/kernel/timer.h"
@@ -71,6 +74,31 @@ static void read_options(void)
 	}
 }
 
+/* poison=1 (B:115): which frames the allocator filled, one bit each. */
+static uint32_t poison_bitmap[BITMAP_WORDS(DIRECT_MAP_SIZE / PAGE_SIZE)];
+
+static uint32_t *frame_words(uint32_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+static void poison_violation(uint32_t pa, uint32_t word, uint32_t value)
+{
+	kprintf("poison violation at frame 0x%x: word %u is 0x%x, written after the frame "
+		"was freed\n", pa, word, value);
+}
+
+static void start_poisoning(void)
+{
+	if (!options.poison)
+		return;
+	frames_poison_enable(poison_bitmap, frame_words, poison_violation);
+	kprintf("poison: freed frames are filled with 0x%x and checked when reused\n",
+		POISON_WORD);
+	if (options.poison == 2)
+		selftest_poison();
+}
+
 void kernel_main(uint32_t magic, uint32_t mbi_pa);
 
 void kernel_main(uint32_t magic, uint32_t mbi_pa)
@@ -84,6 +112,7 @@ void kernel_main(uint32_t magic, uint32_t mbi_pa)
 	memory_init(&boot);		/* free frames from the memory map */
 	if (!memory_enough())
 		power_off(false);
+	start_poisoning();		/* poison=1: watch freed frames */
 	if (options.verbose)
 		print_modules();	/* verbose=1: one line per module */
 	pic_init();			/* IRQs on vectors 32-47, all masked */

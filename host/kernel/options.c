@@ -44,6 +44,10 @@ static int apply(struct host_options *o, const char *word, char *err, size_t err
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return fail(err, errlen, word, "verbose is 0 or 1");
 		o->verbose = v[0] == '1';
+	} else if (starts_with(word, "poison=")) {
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0 && strcmp(v, "test") != 0)
+			return fail(err, errlen, word, "poison is 0, 1 or test");
+		o->poison = v[0] == '0' ? 0 : v[0] == '1' ? 1 : 2;
 	} else if (starts_with(word, "run=")) {
 		if (o->nrun == OPT_MAX_RUN)
 			return fail(err, errlen, word, "too many programs (at most 8)");

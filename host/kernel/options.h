@@ -12,6 +12,8 @@ struct host_options {
 	char fault[16];			/* "" or divide|page|gp|ud|int3 */
 	bool echo;			/* console=echo */
 	bool verbose;			/* verbose=1: list every module at boot */
+	unsigned poison;		/* poison=1: poison freed frames (B:115);
+					   poison=test: and prove the check fires */
 	unsigned nrun;
 	char run[OPT_MAX_RUN][OPT_RUN_MAX];	/* "PROG,ARG,ARG" */
 };

@@ -6,13 +6,17 @@
  * time out. selftest_fault executes one faulting instruction, chosen on the
  * command line, so that the fault report can be checked. selftest_echo
  * reads console lines through the interrupt-driven serial driver and
- * repeats them until it reads "quit". */
+ * repeats them until it reads "quit". selftest_poison (poison=test) writes
+ * into a frame it has freed and allocates it again, so that the poison
+ * check (B:115) must report it. */
 #include "arch/x86/cpu.h"
 #include "lib/string.h"
 #include "host/kernel/selftest.h"
 #include "host/kernel/console.h"
 #include "host/kernel/serial.h"
 #include "host/kernel/timer.h"
+#include "host/kernel/frames.h"
+#include "host/kernel/layout.h"
 
 #define TIMER_CHECK_TICKS 20
 
@@ -89,4 +93,21 @@ void selftest_echo(void)
 			break;
 		kprintf("echo: %s\n", line);
 	}
+}
+
+/* frames_alloc_contig takes the lowest free frame, so the frame freed is
+ * the one handed out again. */
+#define POISON_TEST_WORD	7
+#define POISON_TEST_VALUE	0x5ca1ab1eu
+
+void selftest_poison(void)
+{
+	uint32_t pa = frames_alloc_contig(1), again;
+
+	BUG_ON(!pa || frame_free(pa) != 0);
+	((uint32_t *)phys_to_virt(pa))[POISON_TEST_WORD] = POISON_TEST_VALUE;
+	again = frames_alloc_contig(1);
+	kprintf("poison: self-test: frame 0x%x freed, written at word %u, allocated again as 0x%x\n",
+		pa, POISON_TEST_WORD, again);
+	BUG_ON(frame_free(again) != 0);
 }

@@ -5,5 +5,6 @@
 void selftest_timer(void);
 void selftest_fault(const char *which);
 void selftest_echo(void);
+void selftest_poison(void);
 
 #endif

@@ -21,6 +21,9 @@
  *   access.c      checked copies to and from guest memory (V:200)
  *   gmap.c        the guest memory object: frames, references, write
  *                 tracking, teardown (V:300)
+ *   scan.c        KN_PM_SCAN's walk, pure logic, and the index of
+ *                 written pages (V:400)
+ *   pm_scan.c     KN_PM_SCAN itself, for the Launcher and the monitor (V:430)
  *
  * Next: V:100. */
 #ifndef HOST_MEMORY_GUEST_MEMORY_H

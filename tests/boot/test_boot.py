@@ -202,7 +202,7 @@ def test_four_mib_with_make_runs_modules_is_said_plainly(qemu):
 
 def test_launcher_without_guest_memory_names_the_guest_and_the_cause(qemu):
     machine, status = boot_to_end(
-        qemu, append="run=/bin/launcher,--mem,32M,--name,big,--snapshot-disk,/guests/disk.img,"
+        qemu, append="run=/bin/launcher,--mem,32M,--name,big,"
         "/guests/pup.elf", initrd=PUP_MODULES, extra=["-m", "12M"])
     lines = lines_of(machine)
     said = [line for line in lines if line.startswith("launcher: ")]

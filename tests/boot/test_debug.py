@@ -126,3 +126,45 @@ def test_gdb_breaks_in_host_and_pup_and_crosses_the_switcher(tmp_path):
                      r"world: guest kernel, ring 1: cs 0x31, eip 0xd01[0-9a-f]{5} in .* of \S+/build/guest/pup\.elf\n"
                      r"#0  .* at (guest|lib|arch/x86)/\S+:\d+$", rest, re.M)
     assert into and int(into.group(1)) > 10, rest[:1500]
+
+
+#T:977 Ring 3 is both worlds' user mode, at the same addresses (every
+# program is linked at 0x00400000), so `world` tells a guest's program
+# from a host program by CR3: the Switcher notes the shadow directory it
+# loads (guest_cr3). The test stops once in pup's shell and once in its
+# Launcher, told apart by a condition `world` does not use (the Launcher's
+# own CR3, which the Switcher saved as host_cr3), each with only that
+# program's symbols loaded, and `world` must name each rightly.
+GDB_RING3 = """\
+break guest/kernel/sched.c:sched_tick
+continue
+continue
+delete 2
+add-symbol-file build/guest/user/bin/sh
+break main if $cr3 != ((struct switcher_state *)0xffc02000)->host_cr3
+continue
+world
+delete 3
+remove-symbol-file -a $pc
+add-symbol-file build/launcher/launcher
+break ioctl if $cr3 == ((struct switcher_state *)0xffc02000)->host_cr3
+continue
+world
+kill
+quit
+"""
+
+
+def test_gdb_tells_a_guest_program_from_a_host_program(tmp_path):
+    result = subprocess.run(
+        ["make", "--no-print-directory", "debug", "APPEND=" + PUP_APPEND,
+         "HOSTDISK=%s" % (tmp_path / "host-disk.img"), "GDB_PORT=%d" % free_port()],
+        cwd=ROOT, input=GDB_RING3, capture_output=True, text=True, timeout=300)
+    out = (result.stdout + result.stderr).replace("(gdb) ", "\n")
+    worlds = re.findall(r"^world: .*$", out, re.M)
+    assert len(worlds) == 2, out[-4000:]
+    assert re.fullmatch(r"world: guest user program, ring 3: cs 0x1b, eip 0x400[0-9a-f]{3} in main "
+                        r"in section \.text of \S+/build/guest/user/bin/sh", worlds[0]), worlds
+    assert re.fullmatch(r"world: host program, ring 3: cs 0x1b, eip 0x4[0-9a-f]{5} in ioctl "
+                        r"in section \.text of \S+/build/launcher/launcher", worlds[1]), worlds
+    assert not [l for l in out.splitlines() if "warning:" in l or "not in symtab" in l], out[-4000:]

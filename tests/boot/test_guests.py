@@ -246,6 +246,8 @@ BAD_CASES = {
     "console_wrap": r"^KH_CONSOLE_WRITE\b.*0xffffff00\b.*outside",
     "shutdown_outside": r"^KH_SHUTDOWN\b.*%s.*outside" % ADDRESS,
     "shutdown_bad_kind": r"^KH_SHUTDOWN\b.*\bkind 7\b",
+    "shutdown_status_256": r"^KH_SHUTDOWN: status 256 is not 0\.\.255",
+    "shutdown_crash_status": r"^KH_SHUTDOWN: status 3 is not 0\.\.255 \(a crash has none\)",
     "ts_two": r"^KH_TS\b.*\b2\b.*0.*1",
     "ts_huge": r"^KH_TS\b.*\b(2147483648|0x80000000)\b",
     "stats_outside": r"^KH_GET_STATS\b.*%s.*\blen 16\b.*outside" % ADDRESS,

@@ -145,9 +145,13 @@ def test_two_guests_of_one_name_are_refused(qemu, name):
     run = ",".join(words + ["/guests/echo.elf"])
     name = name or "echo"
     machine = qemu(append=run + " " + run, initrd=MODULES)
-    machine.expect_exact("launcher: guest %s: another guest is already called %s: give each "
-                         "its own --name" % (name, name), timeout=30)
-    machine.expect_exact("[%s] echo: type a line" % name, timeout=30)
+    refused = ("launcher: guest %s: another guest is already called %s: give each "
+               "its own --name" % (name, name))
+    ready = "[%s] echo: type a line" % name
+    seen = set()
+    while len(seen) < 2:    # the two Launchers start in either order
+        machine.expect_exact([refused, ready], timeout=30)
+        seen.add(machine.match)
     machine.sendline("quit")
     machine.expect_exact("launcher: guest %s powered off: echo: the user said quit" % name)
     assert machine.wait_exit(timeout=30) == EXIT_FAILURE, machine.tail()

@@ -10,6 +10,8 @@
 #   before the shell had given the job the console.
 # - Ctrl-D ends `cat` (status 0), and at the prompt ends the shell with
 #   $?, which powers pup off with that status, QEMU's 65+2N.
+# - kill -SIGNAL: by name, number and process group, each with its status
+#   (128 + the signal); the shell ignores SIGINT sent to it.
 # - `exit 3` reaches QEMU's status (71) and, under kennel, the Launcher's
 #   (3) and the host's line saying so.
 # - 200 lines pasted at once all run, each token checked: nothing typed
@@ -22,9 +24,11 @@
 import random
 import re
 
+import pexpect
+
 from kennel_qemu import EXIT_SUCCESS
-from test_pup import (BOOT_TIMEOUT, COMMAND_TIMEOUT, FILES, STAGED_BIN, disk_copy,
-                      kennel_shell, ls_line, native_shell)
+from test_pup import (BOOT_TIMEOUT, BUILD, COMMAND_TIMEOUT, FILES, LAUNCHER, PUP, STAGED_BIN,
+                      disk_copy, kennel_shell, ls_line, native_shell, require)
 
 CTRL_C, CTRL_D = "\x03", "\x04"
 UP, LEFT = "\x1b[A", "\x1b[D"
@@ -185,8 +189,41 @@ def check_help(shell):
     assert programs == sorted(p.name for p in STAGED_BIN.iterdir()), out
 
 
+def killed_in_background(shell, how, status):
+    """Start a background sleeper, send it a signal with kill `how`
+    (PID stands for its pid), and wait for the shell's report of it."""
+    started = shell.run("sleep 100000 &")
+    m = re.fullmatch(r"\[(\d+)\] sleep", started[0])
+    assert m and len(started) == 1, started
+    pid = int(m.group(1))
+    assert shell.run("kill " + how.replace("PID", str(pid))) == []
+    report = "sh: [%d] sleep: killed (status %d)" % (pid, status)
+    for _ in range(20):                   # reaped before a prompt, once it is dead
+        if shell.machine.output.count(shell.prefix + report) == 1:
+            return
+        shell.run("sleep 50")
+    raise AssertionError("no %r%s" % (report, shell.machine.tail()))
+
+
+def check_kill(shell):
+    killed_in_background(shell, "-INT PID", SIGINT_STATUS)
+    killed_in_background(shell, "-9 PID", 137)
+    killed_in_background(shell, "-KILL -PID", 137)        # its process group
+    killed_in_background(shell, "PID", 143)               # SIGTERM
+    assert shell.run("kill -FOO 1") == [
+        "kill: FOO: no such signal (HUP INT QUIT KILL SEGV PIPE TERM, or 0 to 31)"]
+    sh = [l.split()[0] for l in shell.run("ps")[1:] if l.split()[-1].endswith("sh")]
+    assert len(sh) == 1, sh
+    # The shell ignores SIGINT, so Ctrl-C at its prompt cannot end it.
+    assert shell.run("kill -INT %s; echo the shell ignored it" % sh[0]) == [
+        "the shell ignored it"]
+    assert shell.run("kill -0 %s; echo $?" % sh[0]) == ["0"]
+    assert shell.run("kill -0 9999; echo $?") == ["kill: 9999: No such process", "1"]
+
+
 def check_all(shell):
     check_help(shell)
+    check_kill(shell)
     check_ctrl_c(shell)
     check_cat_ends_on_ctrl_d(shell)
     check_pipes_and_redirection(shell)
@@ -245,3 +282,98 @@ def test_ctrl_d_ends_the_shell_native(qemu, tmp_path):
     shell = native_shell(qemu, disk_copy(tmp_path))
     ctrl_d_at_the_prompt(shell)
     assert shell.machine.wait_exit(timeout=BOOT_TIMEOUT) == qemu_status_of(1)
+
+
+#T:967 pup's kernel test, ktest (G:580), as the first program on its own
+# disk: every system call from ring 3, signals and pipes among them
+# (G:890), both ways; it must pass all its checks, and pup must power
+# off with its status, 0.
+KTEST_DISK = BUILD / "guest" / "kernel-test.img"
+KTEST_LINE = r"ktest: (\d+) checks, (\d+) failed"
+
+
+def check_ktest(machine, prefix):
+    machine.expect(re.escape(prefix) + KTEST_LINE, timeout=120)
+    checks, failed = int(machine.match.group(1)), int(machine.match.group(2))
+    assert checks >= 60 and failed == 0, machine.tail()
+    machine.expect_exact("pup: powering off (/bin/ktest exited with status 0)",
+                         timeout=COMMAND_TIMEOUT)
+    assert machine.wait_exit(timeout=BOOT_TIMEOUT) == EXIT_SUCCESS, machine.tail()
+
+
+def test_ktest_native(qemu, tmp_path):
+    require(PUP, KTEST_DISK)
+    disk = tmp_path / "ktest.img"
+    disk.write_bytes(KTEST_DISK.read_bytes())
+    machine = qemu(kernel=PUP.relative_to(BUILD.parent), append="init=/bin/ktest",
+                   extra=["-drive", "file=%s,format=raw,if=ide" % disk])
+    check_ktest(machine, "")
+
+
+def test_ktest_under_kennel(qemu):
+    require(LAUNCHER, PUP, KTEST_DISK)
+    run = "run=/bin/launcher,--mem,32M,--snapshot-disk,/guests/ktest.img,/guests/pup.elf," \
+          "init=/bin/ktest"
+    machine = qemu(append=run, initrd=["%s /bin/launcher" % LAUNCHER, "%s /guests/pup.elf" % PUP,
+                                       "%s /guests/ktest.img" % KTEST_DISK])
+    check_ktest(machine, "[pup] ")
+    assert launcher_exits(machine) == ["0"], machine.tail()
+
+
+#T:969 make run-native as a person types at it: Ctrl-C interrupts pup's
+# foreground job and not QEMU (QEMU_FLAGS' console has signal=off), and
+# the shell's `exit 3` comes back as "guest exited with status 3" from
+# the recipe, which exits 3 (make reports "Error 3" and exits 2, as it
+# does for any recipe that fails).
+def test_make_run_native_passes_ctrl_c_and_the_status(tmp_path):
+    from test_run import make_run_native
+    with open(tmp_path / "console.log", "w") as log:
+        child = make_run_native(tmp_path / "native-disk.img", log)
+        child.sendline("sleep 100000")
+        child.expect_exact("sleep 100000")
+        for _ in range(5):
+            child.send(CTRL_C)
+            if child.expect([r"\^C\r*\npup:/\$ ", pexpect.TIMEOUT], timeout=5) == 0:
+                break
+        else:
+            raise AssertionError("sleep was not interrupted: " + child.before[-2000:])
+        child.sendline("echo status $?")
+        child.expect_exact("status 130")
+        child.expect_exact("pup:/$ ")
+        child.sendline("exit 3")
+        child.expect_exact("pup: powering off (/bin/sh exited with status 3)")
+        child.expect_exact("guest exited with status 3")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert "Error 3" in child.before and child.exitstatus == 2, child.before[-2000:]
+
+
+#T:968 With two pups, Ctrl-C is a key like any other: it goes to the
+# guest with console focus and interrupts only that one's job. Each pup
+# starts a sleeper; the Ctrl-C typed while b has focus ends b's (b
+# prompts again) and not a's, which says "^C" only once focus is back
+# and a second Ctrl-C is typed.
+def test_ctrl_c_reaches_only_the_focused_guest(qemu):
+    from test_pup import CTRL_T, MOTD, Shell, boot_under_kennel
+    machine = boot_under_kennel(qemu, names=("a", "b"))
+    greetings = ["[%s] %s" % (name, MOTD[-1]) for name in "ab"]
+    while greetings:
+        greetings.pop(machine.expect_exact(greetings, timeout=BOOT_TIMEOUT))
+    machine.sendline("echo who has focus")
+    machine.expect(r"\n\[(a|b)\] who has focus\r*\n", timeout=COMMAND_TIMEOUT)
+    first = Shell(machine, "[%s] " % machine.match.group(1))
+    second = Shell(machine, "[%s] " % ("b" if first.prefix == "[a] " else "a"))
+    first.send("sleep 100000")
+    machine.expect_exact("sleep 100000", timeout=COMMAND_TIMEOUT)
+    machine.send(CTRL_T)
+    machine.expect_exact("[console focus: %s]" % second.prefix[1:2], timeout=COMMAND_TIMEOUT)
+    interrupt(second, "sleep 100000")
+    assert second.run("echo $?", keep_foreign=False) == [str(SIGINT_STATUS)]
+    assert machine.output.count(first.prefix + "^C") == 0, machine.tail()
+    machine.send(CTRL_T)
+    machine.expect_exact("[console focus: %s]" % first.prefix[1:2], timeout=COMMAND_TIMEOUT)
+    machine.send(CTRL_C)
+    machine.expect_exact(first.prefix + "^C", timeout=COMMAND_TIMEOUT)
+    machine.sendline("")
+    assert first.run("echo $?", keep_foreign=False) == [str(SIGINT_STATUS)]
+    assert machine.output.count(first.prefix + "^C") == 1, machine.tail()

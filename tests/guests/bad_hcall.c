@@ -200,6 +200,17 @@ static void shutdown_bad_kind(void)
 	hcall(KH_SHUTDOWN, gpa_of(words), 7, 0, 0);
 }
 
+/* A poweroff's status is a byte, and a crash has none. */
+static void shutdown_status_256(void)
+{
+	hcall(KH_SHUTDOWN, gpa_of(words), KH_SHUTDOWN_POWEROFF, KH_STATUS_MAX + 1, 0);
+}
+
+static void shutdown_crash_status(void)
+{
+	hcall(KH_SHUTDOWN, gpa_of(words), KH_SHUTDOWN_CRASH, 3, 0);
+}
+
 /* The guest's TS flag. */
 static void ts_two(void)
 {
@@ -290,6 +301,8 @@ static const struct bad_case cases[] = {
 	{ "console_wrap", "call KH_CONSOLE_WRITE wrapping around 4 GiB", console_wrap, false },
 	{ "shutdown_outside", "call KH_SHUTDOWN with its message above memory", shutdown_outside, false },
 	{ "shutdown_bad_kind", "call KH_SHUTDOWN of kind 7", shutdown_bad_kind, false },
+	{ "shutdown_status_256", "power off with status 256", shutdown_status_256, false },
+	{ "shutdown_crash_status", "crash with status 3", shutdown_crash_status, false },
 	{ "ts_two", "call KH_TS(2)", ts_two, false },
 	{ "ts_huge", "call KH_TS(0x80000000)", ts_huge, false },
 	{ "stats_outside", "write the counters across the end of memory", stats_outside, false },

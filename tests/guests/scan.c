@@ -11,6 +11,8 @@
  *   host      the host, with a hypercall whose result lands in the page
  *   fill      the Launcher, storing through its own mapping
  *   read      the Launcher, read() of a file by the host into the page
+ *   block     the Launcher's block device: a virtio read of sector 0
+ *             into each page (run with --snapshot-disk)
  *
  * The Launcher then checks that resuming with 7 regions or 100 pages a
  * call gives the set one call gives, and that the pages written since the
@@ -43,6 +45,7 @@ static int32_t ask(uint32_t op, uint32_t count)
 	req.count = count;
 	req.list_gpa = gpa_of(list);
 	req.floor = FLOOR;
+	req.ceiling = PAGES;		/* the device page and rings are above */
 	req.result = -1;
 	kh_notify(KN_SCAN_TEST_NOTIFY | gpa_of(&req));
 	return req.result;
@@ -109,9 +112,49 @@ static void bench(void)
 	test_finish();
 }
 
+/* One request per page: header, 512 bytes into the page, status. */
+static struct queue blk;
+static struct kn_blk_req blk_header = { KN_BLK_T_IN, 0, 0 };
+static uint8_t blk_status;
+
+static bool blk_done(void)
+{
+	return queue_has_used(&blk);
+}
+
+static void chain(uint16_t i, const void *buf, uint32_t len, bool writable, bool more)
+{
+	queue_set_buffer(&blk, i, buf, len, writable);
+	if (more) {
+		blk.desc[i].flags |= VRING_DESC_F_NEXT;
+		blk.desc[i].next = (uint16_t)(i + 1);
+	}
+}
+
+static void block_writes(void)
+{
+	const struct kn_device *disk = find_device(KN_DEV_BLOCK);
+
+	if (!disk)
+		test_error("no block device: run with --snapshot-disk");
+	queue_init(&blk, &disk->queues[0]);
+	for (uint32_t n = 0; n < K; n++) {
+		blk_status = 0xff;
+		chain(0, &blk_header, sizeof(blk_header), false, true);
+		chain(1, (const void *)(uintptr_t)(list[n] * PAGE_SIZE), 512, true, true);
+		chain(2, &blk_status, 1, true, false);
+		queue_offer(&blk, 0);
+		halt_until(blk_done);
+		queue_take_used(&blk);
+		if (!check_eq(blk_status, KN_BLK_S_OK, "a block read's status"))
+			return;
+	}
+}
+
 static const struct writer writers[] = {
 	{ "guest", guest_writes }, { "host", host_writes },
-	{ "fill", fill_writes }, { "read", read_writes }, { "bench", bench },
+	{ "fill", fill_writes }, { "read", read_writes }, { "block", block_writes },
+	{ "bench", bench },
 };
 
 void test_main(void)

@@ -9,7 +9,10 @@
  * memory". Double frees and frees of nonsense addresses are refused, and
  * after every step the free count must equal the clear bits actually in the
  * bitmap. The bitmap here holds 100 frames, deliberately not a multiple of
- * 32, with a guard word behind it. Next: tests/unit/test_bootinfo.c. */
+ * 32, with a guard word behind it. Poisoning (B:115) is checked on frames
+ * that are plain memory here: a freed frame holds the pattern, a clean
+ * reuse reports nothing, a write after the free is reported once, with
+ * the frame, the word and its value. Next: tests/unit/test_bootinfo.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -291,6 +294,103 @@ static void test_ranges_beyond_nframes_clamp(void **state)
 	check_consistent();
 }
 
+static uint32_t memory[NFRAMES][PAGE / 4];
+static uint32_t poison_map[WORDS];
+static uint32_t reports, report_pa, report_word, report_value;
+
+static uint32_t *view(uint32_t pa)
+{
+	assert_true(pa / PAGE < NFRAMES && !(pa % PAGE));
+	return memory[pa / PAGE];
+}
+
+static void report(uint32_t pa, uint32_t word, uint32_t value)
+{
+	reports++;
+	report_pa = pa;
+	report_word = word;
+	report_value = value;
+}
+
+static void poison_setup(void)
+{
+	release_all();
+	reports = 0;
+	frames_poison_enable(poison_map, view, report);
+}
+
+static void test_poison_fills_freed_frames(void **state)
+{
+	uint32_t pa;
+
+	(void)state;
+	poison_setup();
+	pa = frame_alloc();
+	memory[pa / PAGE][0] = 1;
+	assert_int_equal(frame_free(pa), 0);
+	for (unsigned i = 0; i < PAGE / 4; i++)
+		assert_int_equal(memory[pa / PAGE][i], POISON_WORD);
+	assert_int_equal(frames_alloc_contig(1), pa);	/* the lowest free frame */
+	assert_int_equal(reports, 0);
+	check_consistent();
+}
+
+static void test_poison_reports_a_write_after_free(void **state)
+{
+	uint32_t pa;
+
+	(void)state;
+	poison_setup();
+	pa = frames_alloc_contig(1);
+	assert_int_equal(frame_free(pa), 0);
+	memory[pa / PAGE][9] = 0x1234u;
+	memory[pa / PAGE][10] = 0x5678u;
+	assert_int_equal(frames_alloc_contig(1), pa);
+	assert_int_equal(reports, 1);
+	assert_int_equal(report_pa, pa);
+	assert_int_equal(report_word, 9);
+	assert_int_equal(report_value, 0x1234u);
+	/* Handed out and checked: freeing and reusing it cleanly is quiet. */
+	assert_int_equal(frame_free(pa), 0);
+	assert_int_equal(frames_alloc_contig(1), pa);
+	assert_int_equal(reports, 1);
+	check_consistent();
+}
+
+static void test_poison_is_checked_by_frame_alloc_too(void **state)
+{
+	uint32_t pa, again = 0;
+
+	(void)state;
+	poison_setup();
+	pa = frame_alloc();
+	assert_int_equal(frame_free(pa), 0);
+	memory[pa / PAGE][PAGE / 4 - 1] = 0;
+	/* frame_alloc goes round from its hint: every free frame, once. */
+	for (unsigned i = 0; i < NFRAMES - 1 && again != pa; i++)
+		again = frame_alloc();
+	assert_int_equal(again, pa);
+	assert_int_equal(reports, 1);
+	assert_int_equal(report_word, PAGE / 4 - 1);
+}
+
+static void test_unpoisoned_frames_are_not_checked(void **state)
+{
+	uint32_t pa;
+
+	(void)state;
+	poison_setup();
+	pa = frame_alloc();		/* free since boot: never filled */
+	assert_int_equal(reports, 0);
+	assert_int_equal(frame_free(pa), 0);
+	frames_reserve_range(pa, pa + PAGE);	/* taken back by the OS itself */
+	memory[pa / PAGE][0] = 7;
+	frames_release_range(pa, pa + PAGE);
+	assert_int_equal(frames_alloc_contig(1), pa);
+	assert_int_equal(reports, 0);
+	check_consistent();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +404,10 @@ int main(void)
 		cmocka_unit_test_setup(test_bad_frees_are_refused, setup),
 		cmocka_unit_test_setup(test_alloc_contig, setup),
 		cmocka_unit_test_setup(test_ranges_beyond_nframes_clamp, setup),
+		cmocka_unit_test_setup(test_poison_fills_freed_frames, setup),
+		cmocka_unit_test_setup(test_poison_reports_a_write_after_free, setup),
+		cmocka_unit_test_setup(test_poison_is_checked_by_frame_alloc_too, setup),
+		cmocka_unit_test_setup(test_unpoisoned_frames_are_not_checked, setup),
 	};
 
 	return cmocka_run_group_tests_name("frames", tests, NULL, NULL);

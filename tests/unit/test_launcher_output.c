@@ -260,6 +260,58 @@ static void test_partial_line_still_cut_at_the_limit(void **state)
 	assert_int_equal(lines[1][lens[1] - 1], '\n');
 }
 
+/* As L:600 says, a guest's line editor moves within the line it shows: left, a
+ * byte typed over what is there, erase to the end; the buffer follows
+ * the screen, and a move never enters the prefix. */
+static void test_cursor_moves_within_the_line(void **state)
+{
+	(void)state;
+	partial_ok = 1;
+	write_str("pup$ ac");
+	output_show_partial(&out);
+	write_str("\x1b[Dbc\x1b[1D");		/* pup inserting b before c */
+	assert_int_equal(nlines, 5);
+	assert_string_equal(lines[0], "[g] pup$ ac");
+	assert_string_equal(lines[1], "\x1b[D");
+	assert_string_equal(lines[2], "b");
+	assert_string_equal(lines[3], "c");
+	assert_string_equal(lines[4], "\x1b[D");
+	write_str("\x1b[K\n");
+	assert_int_equal(nlines, 7);
+	assert_string_equal(lines[5], "\x1b[K");
+	assert_string_equal(lines[6], "\n");
+}
+
+static void test_moves_stop_at_the_prefix(void **state)
+{
+	(void)state;
+	partial_ok = 1;
+	write_str("ab\x1b[99D\x1b[C");		/* 99 left: only 2 */
+	assert_int_equal(nlines, 4);
+	assert_string_equal(lines[0], "[g] ab");
+	assert_string_equal(lines[1], "\x1b[D");
+	assert_string_equal(lines[2], "\x1b[D");
+	assert_string_equal(lines[3], "\x1b[C");
+	write_str("\n");
+	assert_string_equal(lines[4], "\n");
+}
+
+/* A backspace back from the end moves, as on a terminal. */
+static void test_backspace_moves_back_from_the_end(void **state)
+{
+	(void)state;
+	partial_ok = 1;
+	write_str("xy\x1b[2Dz\b");		/* z over x, \b back onto it */
+	assert_int_equal(nlines, 5);
+	assert_string_equal(lines[0], "[g] xy");
+	assert_string_equal(lines[1], "\x1b[D");
+	assert_string_equal(lines[2], "\x1b[D");
+	assert_string_equal(lines[3], "z");
+	assert_string_equal(lines[4], "\x1b[D");
+	write_str("\n");
+	assert_string_equal(lines[5], "\n");
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -279,6 +331,9 @@ int main(void)
 		T(test_partial_line_shown_once),
 		T(test_backspace_erases_within_the_line),
 		T(test_partial_line_still_cut_at_the_limit),
+		T(test_cursor_moves_within_the_line),
+		T(test_moves_stop_at_the_prefix),
+		T(test_backspace_moves_back_from_the_end),
 	};
 
 	return cmocka_run_group_tests_name("launcher output", tests, NULL, NULL);

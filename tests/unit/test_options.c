@@ -102,6 +102,21 @@ static void test_verbose(void **state)
 	assert_string_equal(err, "bad option 'verbose=yes': verbose is 0 or 1");
 }
 
+static void test_poison(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(""), 0);
+	assert_int_equal(opts.poison, 0);
+	assert_int_equal(parse("poison=1"), 0);
+	assert_int_equal(opts.poison, 1);
+	assert_int_equal(parse("poison=test"), 0);
+	assert_int_equal(opts.poison, 2);
+	assert_int_equal(parse("poison=0"), 0);
+	assert_int_equal(opts.poison, 0);
+	assert_int_equal(parse("poison=2"), -1);
+	assert_string_equal(err, "bad option 'poison=2': poison is 0, 1 or test");
+}
+
 static void test_run_with_arguments(void **state)
 {
 	(void)state;
@@ -252,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_console),
 		cmocka_unit_test(test_verbose),
 		cmocka_unit_test(test_run_with_arguments),
+		cmocka_unit_test(test_poison),
 		cmocka_unit_test(test_run_must_be_absolute),
 		cmocka_unit_test(test_too_many_programs),
 		cmocka_unit_test(test_word_without_equals),

@@ -75,6 +75,13 @@ static void test_pte_rights(void **state)
 	assert_false(user_pte_ok(0x1000 | PTE_USER | PTE_RW, false));		/* absent */
 	assert_false(user_pte_ok(0x1000 | PTE_PRESENT | PTE_RW, false));	/* kernel's */
 	assert_false(user_pte_ok(0, false));
+	/* A watched page (U:900) is writable to a copy, which resolves the
+	 * watch first; but only if it is a present user page. */
+	assert_true(user_pte_ok(0x1000 | PTE_PRESENT | PTE_USER | PTE_WATCHED, true));
+	assert_false(user_pte_ok(0x1000 | PTE_USER | PTE_WATCHED, true));
+	assert_false(user_pte_ok(0x1000 | PTE_PRESENT | PTE_WATCHED, true));
+	assert_false(PTE_WATCHED & (PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | PTE_DIRTY |
+				    PTE_PSE | PTE_GLOBAL));	/* a bit the CPU ignores */
 }
 
 int main(void)

@@ -6,7 +6,7 @@
  * at once (hostile.elf's "quick" case), one the host kills (bad_hcall.elf
  * "unknown_99"), and one that spins forever and is killed mid-run, its
  * Launcher stopped by SYS_KILL after a few milliseconds. Each Launcher's
- * exit status must be what its guest's end says (0, 3, and EXIT_KILLED).
+ * exit status must be what its guest's end says (0, LAUNCHER_EXIT_KILLED and EXIT_KILLED).
  * The host's free frames are read (SYS_MEMINFO) after a first round of
  * three, which warms the host's caches, and again at the end: a guest of
  * any kind that leaves one frame behind shows as a difference. It prints
@@ -14,8 +14,24 @@
  *   churn: N guests: A powered off, B killed by the host, C killed mid-run,
  *          D wrong statuses; free frames after warm-up F, at the end G
  *
- * (one line) and exits 0 only if D is 0 and F == G. Next: T:760. */
+ * (one line) and exits 0 only if D is 0 and F == G.
+ *
+ *   churn N memory
+ *
+ * churns the guest memory object (V:300) instead: in turn a paging guest
+ * whose shadows fill and are evicted (paging_churn.elf, 40 address
+ * spaces), a guest of hypercalls whose results the host copies into its
+ * memory (hcalls.elf), and pup on a disk image, killed at a different
+ * moment of its boot each time (between 20 and 420 ms: reading its
+ * disk, starting its shell, at its prompt), so that block I/O and
+ * shadows are in flight when its Launcher goes. Its line is
+ *
+ *   churn: N memory guests: A paging, B hypercalls, C pups killed mid-run,
+ *          D wrong statuses; free frames after warm-up F, at the end G
+ *
+ * Next: T:760. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +41,14 @@
 #define KINDS		3
 #define WARM_UP		KINDS
 #define SPIN_MS		30
+#define PUP_MS		400
+
+struct kind {
+	char *const *argv;
+	int want;			/* its Launcher's exit status */
+	unsigned kill_ms;		/* 0, or kill its Launcher after that long */
+	bool vary;			/* or after a time that changes with each run */
+};
 
 static char *const quick[] = { "/bin/launcher", "--mem", "2M", "--name", "quick",
 			       "/guests/hostile.elf", "quick", NULL };
@@ -32,19 +56,38 @@ static char *const killed[] = { "/bin/launcher", "--mem", "2M", "--name", "kille
 				"/guests/bad_hcall.elf", "unknown_99", NULL };
 static char *const spinner[] = { "/bin/launcher", "--mem", "2M", "--name", "spinner",
 				 "/guests/spin.elf", NULL };
-static char *const *const argvs[KINDS] = { quick, killed, spinner };
-static const int want[KINDS] = { LAUNCHER_EXIT_POWEROFF, LAUNCHER_EXIT_KILLED, EXIT_KILLED };
+static const struct kind guests[KINDS] = {
+	{ quick, 0, 0, false }, { killed, LAUNCHER_EXIT_KILLED, 0, false },
+	{ spinner, EXIT_KILLED, SPIN_MS, false },
+};
 
-static int run_one(int kind)
+static char *const paging[] = { "/bin/launcher", "--mem", "2M", "--name", "paging",
+				"/guests/paging_churn.elf", "40", NULL };
+static char *const hcalls[] = { "/bin/launcher", "--mem", "2M", "--name", "hcalls",
+				"/guests/hcalls.elf", "2097152", "alpha", "beta", NULL };
+static char *const pup[] = { "/bin/launcher", "--mem", "16M", "--name", "pup",
+			     "--snapshot-disk", "/guests/disk.img", "/guests/pup.elf", NULL };
+static const struct kind memory[KINDS] = {
+	{ paging, 0, 0, false }, { hcalls, 0, 0, false }, { pup, EXIT_KILLED, PUP_MS, true },
+};
+
+/* The i-th run's wait: spread over [20, 20 + kill_ms) by a step prime
+ * to it, so that successive runs land at different moments. */
+static unsigned kill_after(const struct kind *k, unsigned i)
 {
-	int pid = spawn(argvs[kind][0], argvs[kind]), status = -1;
+	return k->vary ? 20 + (i * 53) % k->kill_ms : k->kill_ms;
+}
+
+static int run_one(const struct kind *k, unsigned i)
+{
+	int pid = spawn(k->argv[0], k->argv), status = -1;
 
 	if (pid < 0) {
-		printf("churn: cannot start %s: %s\n", argvs[kind][5], strerror(errno));
+		printf("churn: cannot start %s: %s\n", k->argv[4], strerror(errno));
 		return -1;
 	}
-	if (kind == 2) {
-		sleep_ms(SPIN_MS);
+	if (k->kill_ms) {
+		sleep_ms(kill_after(k, i));
 		kill(pid);
 	}
 	if (waitpid(pid, &status) != pid)
@@ -62,26 +105,34 @@ static uint32_t free_frames(void)
 int main(int argc, char **argv)
 {
 	unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 0, count[KINDS] = { 0 }, wrong = 0;
+	bool mem = argc > 2 && strcmp(argv[2], "memory") == 0;
+	const struct kind *kinds = mem ? memory : guests;
 	uint32_t warm = 0, end;
 
-	if (n < WARM_UP) {
-		printf("usage: churn N (N >= %d)\n", WARM_UP);
+	if (n < WARM_UP || (argc > 2 && !mem)) {
+		printf("usage: churn N [memory] (N >= %d)\n", WARM_UP);
 		return 2;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		int kind = (int)(i % KINDS), status = run_one(kind);
+		const struct kind *k = &kinds[i % KINDS];
+		int status = run_one(k, i);
 
-		if (status == want[kind])
-			count[kind]++;
+		if (status == k->want)
+			count[i % KINDS]++;
 		else if (wrong++ < 5)
 			printf("churn: guest %u (%s) ended with status %d, want %d\n", i,
-			       argvs[kind][4], status, want[kind]);
+			       k->argv[4], status, k->want);
 		if (i + 1 == WARM_UP)
 			warm = free_frames();
 	}
 	end = free_frames();
-	printf("churn: %u guests: %u powered off, %u killed by the host, %u killed mid-run, "
-	       "%u wrong statuses; free frames after warm-up %u, at the end %u\n",
-	       n, count[0], count[1], count[2], wrong, warm, end);
+	if (mem)
+		printf("churn: %u memory guests: %u paging, %u hypercalls, %u pups killed mid-run, "
+		       "%u wrong statuses; free frames after warm-up %u, at the end %u\n",
+		       n, count[0], count[1], count[2], wrong, warm, end);
+	else
+		printf("churn: %u guests: %u powered off, %u killed by the host, %u killed "
+		       "mid-run, %u wrong statuses; free frames after warm-up %u, at the end %u\n",
+		       n, count[0], count[1], count[2], wrong, warm, end);
 	return wrong == 0 && warm == end ? 0 : 1;
 }

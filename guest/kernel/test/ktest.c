@@ -5,7 +5,8 @@
  * append, seek, truncate, stat, readdir, unlink, mkdir, chdir, getcwd),
  * processes (fork, exec with arguments, wait and exit statuses, kill,
  * a faulting child killed while the rest run on, preemption of two
- * spinning children), memory (sbrk up and down, stack growth), time,
+ * spinning children), signals, groups, pipes, dup2, rmdir and exec's
+ * argument limit (G:890), memory (sbrk up and down, stack growth), time,
  * and bad pointers (-EFAULT); and that all of it leaves no page of
  * memory behind. It prints one line per failed check and
  * ends with "ktest: N checks, M failed"; its exit status is M. Next:
@@ -121,6 +122,88 @@ static void test_processes(void)
 	check(kill(1) == -EPERM, "kill init", 0);
 }
 
+/*G:890 Signals, groups, pipes, dup2, rmdir and exec's limit, each
+ * by the result or status it must give. */
+static int exec_status(int words)
+{
+	char *argv[PUP_ARGV_MAX + 2];
+	int pid, status = -1;
+
+	for (int i = 0; i < words; i++)
+		argv[i] = "w";
+	argv[words] = NULL;
+	if ((pid = fork()) == 0)
+		exit(-exec("/bin/hello", argv));
+	wait(pid, &status);
+	return status;
+}
+
+static int child_status(int pid)
+{
+	int status = -1;
+
+	wait(pid, &status);
+	return status;
+}
+
+static void test_signals(void)
+{
+	int pid;
+
+	check(signal(PUP_SIGKILL, PUP_SIG_IGN) == -EINVAL, "SIGKILL cannot be ignored", 0);
+	check(kill_sig(getpid(), PUP_NSIG) == -EINVAL, "signal 32 refused", 0);
+	check(kill_sig(getpid(), 0) == 0, "signal 0 checks", 0);
+	if ((pid = fork()) == 0) {
+		signal(PUP_SIGTERM, PUP_SIG_IGN);
+		sleep_ms(100000);
+		exit(0);
+	}
+	sleep_ms(20);
+	check(kill_sig(pid, PUP_SIGTERM) == 0 && kill_sig(pid, 0) == 0, "SIGTERM ignored", 0);
+	check(kill_sig(pid, PUP_SIGKILL) == 0 && child_status(pid) == PUP_EXIT_SIGNAL(PUP_SIGKILL),
+	      "SIGKILL kills anyway", 0);
+	if ((pid = fork()) == 0) {
+		setpgid(0, 0);
+		sleep_ms(100000);
+		exit(0);
+	}
+	sleep_ms(20);
+	check(kill_sig(-pid, PUP_SIGINT) == 0 && child_status(pid) == PUP_EXIT_SIGNAL(PUP_SIGINT),
+	      "SIGINT to a group", 0);
+	check(kill_sig(-pid, PUP_SIGINT) == -ESRCH, "an empty group", 0);
+	check(exec_status(PUP_ARGV_MAX) == PUP_ARGV_MAX, "exec takes PUP_ARGV_MAX words", 0);
+	check(exec_status(PUP_ARGV_MAX + 1) == E2BIG, "and no more", 0);
+}
+
+static void test_pipes(void)
+{
+	int fds[2], pid;
+	char buf[8];
+
+	check(pipe(fds) == 0 && write(fds[1], "pipe", 4) == 4, "pipe and write", 0);
+	check(read(fds[0], buf, sizeof(buf)) == 4 && !memcmp(buf, "pipe", 4), "read it back", 0);
+	check(dup2(fds[1], 9) == 9 && write(9, "d", 1) == 1 && read(fds[0], buf, 1) == 1 &&
+	      buf[0] == 'd', "dup2 shares the end", 0);
+	check(read(fds[1], buf, 1) == -EBADF && write(fds[0], "x", 1) == -EBADF, "one way only", 0);
+	close(fds[1]);
+	close(9);
+	check(read(fds[0], buf, 1) == 0, "end of file once the writers close", 0);
+	close(fds[0]);
+	check(pipe(fds) == 0 && close(fds[0]) == 0, "a pipe without a reader", 0);
+	if ((pid = fork()) == 0)
+		exit(write(fds[1], "x", 1) == -EPIPE ? 0 : 1);
+	check(child_status(pid) == PUP_EXIT_SIGNAL(PUP_SIGPIPE), "SIGPIPE", 0);
+	if ((pid = fork()) == 0) {
+		signal(PUP_SIGPIPE, PUP_SIG_IGN);
+		exit(write(fds[1], "x", 1) == -EPIPE ? 7 : 1);
+	}
+	check(child_status(pid) == 7, "EPIPE when SIGPIPE is ignored", 0);
+	close(fds[1]);
+	check(mkdir("/kd") == 0 && mkdir("/kd/in") == 0 && rmdir("/kd") == -ENOTEMPTY,
+	      "rmdir refuses a full directory", 0);
+	check(rmdir("/kd/in") == 0 && rmdir("/kd") == 0 && rmdir("/kd") == -ENOENT, "rmdir", 0);
+}
+
 static void spin_child(int id)
 {
 	uint64_t start, now;
@@ -210,6 +293,8 @@ int main(int argc, char **argv)
 	test_files();
 	test_big_file();
 	test_processes();
+	test_signals();
+	test_pipes();
 	test_preemption();
 	test_memory();
 	check(pages_not_leaked() == before, "no pages leaked", (int32_t)(pages_not_leaked() - before));

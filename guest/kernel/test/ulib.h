@@ -47,6 +47,12 @@ static inline int32_t poweroff(void) { return sc(PUP_SYS_POWEROFF, 0, 0, 0); }
 static inline int32_t sbrk(int32_t inc) { return sc(PUP_SYS_SBRK, (uint32_t)inc, 0, 0); }
 static inline int32_t seek(int fd, int32_t off, int whence) { return sc(PUP_SYS_SEEK, fd, (uint32_t)off, whence); }
 static inline int32_t sysinfo(struct pup_sysinfo *s) { return sc(PUP_SYS_SYSINFO, P(s), 0, 0); }
+static inline int32_t kill_sig(int pid, int sig) { return sc(PUP_SYS_KILL, pid, sig, 0); }
+static inline int32_t signal(int sig, int action) { return sc(PUP_SYS_SIGNAL, sig, action, 0); }
+static inline int32_t setpgid(int pid, int pgid) { return sc(PUP_SYS_SETPGID, pid, pgid, 0); }
+static inline int32_t pipe(int fds[2]) { return sc(PUP_SYS_PIPE, P(fds), 0, 0); }
+static inline int32_t dup2(int fd, int newfd) { return sc(PUP_SYS_DUP2, fd, newfd, 0); }
+static inline int32_t rmdir(const char *p) { return sc(PUP_SYS_RMDIR, P(p), 0, 0); }
 
 void uprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -43,10 +43,11 @@ enum op_id {
 	OP_EMPTY, OP_NULL_SYSCALL, OP_INVALID_SYSCALL, OP_NULL_READ, OP_NULL_WRITE,
 	OP_CONSOLE_WRITE, OP_STAT, OP_OPEN_CLOSE, OP_FILE_READ_1K, OP_FILE_WRITE_1K,
 	OP_CREATE_UNLINK_1K, OP_SBRK_PAGE, OP_PAGE_FAULT, OP_YIELD, OP_CTX_2P,
-	OP_CTX_8P_16K, OP_CTX_16P_16K, OP_FORK_EXIT, OP_FORK_EXEC,
+	OP_CTX_8P_16K, OP_CTX_16P_16K, OP_PIPE_CTX_2P, OP_FORK_EXIT, OP_FORK_EXEC,
 };
 
 static int null_fd, file_fd, scratch_fd;
+static int to_partner[2], from_partner[2];	/* pipe_ctx_2p's two pipes */
 static char buf[IO_BYTES];
 static uint32_t fault_round;
 static char *program;
@@ -109,6 +110,16 @@ BENCH_LOOP(loop_yield, OP_YIELD, sleep_ms(0))
 BENCH_LOOP(loop_ctx_2p, OP_CTX_2P, sleep_ms(0))
 BENCH_LOOP(loop_ctx_8p, OP_CTX_8P_16K, { touch_working_set(); sleep_ms(0); })
 BENCH_LOOP(loop_ctx_16p, OP_CTX_16P_16K, { touch_working_set(); sleep_ms(0); })
+/*G:735 pipe_ctx_2p is lmbench's lat_ctx: a byte passed back and forth
+ * between two processes over two pipes, each read blocking until the
+ * other's write wakes it, so every iteration is two context switches
+ * made by pup's own blocking (G:830), not by yielding.:*/
+BENCH_LOOP(loop_pipe_ctx, OP_PIPE_CTX_2P, {
+	char token = 't';
+	write(to_partner[1], &token, 1);
+	read(from_partner[0], &token, 1);
+})
+/*:*/
 BENCH_LOOP(loop_fork_exit, OP_FORK_EXIT, {
 	int pid = fork();
 	if (pid == 0)
@@ -132,7 +143,38 @@ struct op {
 	uint32_t per;			/* operations an iteration does */
 	uint32_t procs;			/* processes taking turns (context switches) */
 	void (*before)(void);		/* before each round, not timed */
+	int (*start)(void);		/* before the rounds: a partner, say */
+	void (*stop)(void);
 };
+
+static int pipe_partner = -1;
+
+/* The partner answers every byte with one, until its pipe closes. */
+static int start_pipe_partner(void)
+{
+	char token;
+
+	if (pipe(to_partner) < 0 || pipe(from_partner) < 0)
+		return -1;
+	if ((pipe_partner = fork()) == 0) {
+		close(to_partner[1]);
+		close(from_partner[0]);
+		while (read(to_partner[0], &token, 1) == 1)
+			write(from_partner[1], &token, 1);
+		_exit(0);
+	}
+	close(to_partner[0]);
+	close(from_partner[1]);
+	return pipe_partner < 0 ? -1 : 0;
+}
+
+static void stop_pipe_partner(void)
+{
+	close(to_partner[1]);		/* its read ends: end of file */
+	close(from_partner[0]);
+	if (pipe_partner > 0)
+		waitpid(pipe_partner, NULL);
+}
 
 static void next_fault_round(void)
 {
@@ -140,24 +182,25 @@ static void next_fault_round(void)
 }
 
 static const struct op ops[] = {
-	{ "null_syscall", loop_null_syscall, 1000, 1, 0, NULL },
-	{ "invalid_syscall", loop_invalid_syscall, 1000, 1, 0, NULL },
-	{ "null_read", loop_null_read, 1000, 1, 0, NULL },
-	{ "null_write", loop_null_write, 1000, 1, 0, NULL },
-	{ "console_write", loop_console_write, 100, 1, 0, NULL },
-	{ "stat", loop_stat, 200, 1, 0, NULL },
-	{ "open_close", loop_open_close, 200, 1, 0, NULL },
-	{ "file_read_1k", loop_file_read, 200, 1, 0, NULL },
-	{ "file_write_1k", loop_file_write, 200, 1, 0, NULL },
-	{ "create_unlink_1k", loop_create_unlink, 50, 1, 0, NULL },
-	{ "sbrk_page", loop_sbrk_page, 200, 1, 0, NULL },
-	{ "page_fault", loop_page_fault, FAULT_PAGES, 1, 0, next_fault_round },
-	{ "yield", loop_yield, 1000, 1, 0, NULL },
-	{ "ctx_2p", loop_ctx_2p, 500, 2, 2, NULL },
-	{ "ctx_8p_16k", loop_ctx_8p, 10, 8, 8, NULL },
-	{ "ctx_16p_16k", loop_ctx_16p, 5, 16, 16, NULL },
-	{ "fork_exit", loop_fork_exit, 2, 1, 0, NULL },
-	{ "fork_exec", loop_fork_exec, 2, 1, 0, NULL },
+	{ "null_syscall", loop_null_syscall, 1000, 1, 0, NULL, NULL, NULL },
+	{ "invalid_syscall", loop_invalid_syscall, 1000, 1, 0, NULL, NULL, NULL },
+	{ "null_read", loop_null_read, 1000, 1, 0, NULL, NULL, NULL },
+	{ "null_write", loop_null_write, 1000, 1, 0, NULL, NULL, NULL },
+	{ "console_write", loop_console_write, 100, 1, 0, NULL, NULL, NULL },
+	{ "stat", loop_stat, 200, 1, 0, NULL, NULL, NULL },
+	{ "open_close", loop_open_close, 200, 1, 0, NULL, NULL, NULL },
+	{ "file_read_1k", loop_file_read, 200, 1, 0, NULL, NULL, NULL },
+	{ "file_write_1k", loop_file_write, 200, 1, 0, NULL, NULL, NULL },
+	{ "create_unlink_1k", loop_create_unlink, 50, 1, 0, NULL, NULL, NULL },
+	{ "sbrk_page", loop_sbrk_page, 200, 1, 0, NULL, NULL, NULL },
+	{ "page_fault", loop_page_fault, FAULT_PAGES, 1, 0, next_fault_round, NULL, NULL },
+	{ "yield", loop_yield, 1000, 1, 0, NULL, NULL, NULL },
+	{ "ctx_2p", loop_ctx_2p, 500, 2, 2, NULL, NULL, NULL },
+	{ "ctx_8p_16k", loop_ctx_8p, 10, 8, 8, NULL, NULL, NULL },
+	{ "ctx_16p_16k", loop_ctx_16p, 5, 16, 16, NULL, NULL, NULL },
+	{ "pipe_ctx_2p", loop_pipe_ctx, 200, 2, 0, NULL, start_pipe_partner, stop_pipe_partner },
+	{ "fork_exit", loop_fork_exit, 2, 1, 0, NULL, NULL, NULL },
+	{ "fork_exec", loop_fork_exec, 2, 1, 0, NULL, NULL, NULL },
 };
 
 static uint64_t fastest(void (*loop)(uint32_t), uint32_t n, void (*before)(void))
@@ -216,13 +259,15 @@ static int run(const struct op *op)
 	int pids[16];
 	uint64_t total, empty;
 
-	if (op->procs && start_partners(pids, op->procs)) {
+	if ((op->procs && start_partners(pids, op->procs)) || (op->start && op->start())) {
 		printf("bench: %s: fork failed\n", op->name);
 		return -1;
 	}
 	total = fastest(op->loop, op->n, op->before);
 	if (op->procs)
 		stop_partners(pids, op->procs);
+	if (op->stop)
+		op->stop();
 	empty = fastest(loop_empty, op->n, NULL);
 	if (op->loop == loop_console_write)
 		printf("\n");

@@ -293,7 +293,9 @@ static void report_background(const struct job *job, int status)
  * and output, then the redirections, which come after and so win (as
  * in "a | b > f"). A redirection that cannot be opened ends the child
  * with status 1, a program that cannot be found with 127, the status a
- * Unix shell gives a command it cannot find.:*/
+ * Unix shell gives a command it cannot find. A builtin in a pipeline or
+ * with a redirection runs here too, in the child, so "cd /x > f" leaves
+ * the shell where it was (a Unix shell would change directory).:*/
 static void redirect(const char *path, int flags, int fd)
 {
 	int opened = open(path, flags);

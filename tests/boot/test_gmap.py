@@ -1,0 +1,55 @@
+#T:787 test_gmap.py: the guest memory object's reference counts (V:300),
+# judged from outside, with the host's frame poisoning on (B:115).
+#
+# The poison check must fire: poison=test frees a frame, writes into it
+# and allocates it again, and the host must name that frame and word. Then
+# `churn N memory` (T:750) creates and destroys guests whose shadows fill
+# and are evicted, whose hypercall results the host copies in, and pups
+# killed while they read their disks, all under poison=1. The host asserts
+# at each teardown that every count is zero (a leak stops it with a BUG,
+# which fails the boot); the test asks that the host's free frames end
+# exactly where they were after the warm-up and at the end of the
+# programs, and that no frame was written after it was freed.
+import re
+
+from kennel_qemu import EXIT_SUCCESS
+from test_guests import (append_of, module, modules, assert_frames_balanced, exits_of)
+
+VIOLATION = re.compile(r"^poison violation at frame 0x[0-9a-f]+", re.M)
+CHURN_GUESTS = 90
+CHURN_TIMEOUT = 300
+
+
+def test_poison_selftest_reports_the_frame(qemu):
+    machine = qemu(append="poison=test", name="test_gmap_poison")
+    status = machine.wait_exit(timeout=60)
+    m = re.search(r"^poison: self-test: frame (0x[0-9a-f]+) freed, written at word 7, "
+                  r"allocated again as (0x[0-9a-f]+)$", machine.output, re.M)
+    assert m, machine.tail()
+    assert m.group(1) == m.group(2), m.group(0)
+    assert re.search(r"^poison violation at frame %s: word 7 is 0x5ca1ab1e, written after "
+                     r"the frame was freed$" % m.group(1), machine.output, re.M), machine.tail()
+    assert len(VIOLATION.findall(machine.output)) == 1, machine.tail()
+    assert status == EXIT_SUCCESS
+
+
+def test_memory_churn_leaves_every_frame_and_no_poison(qemu):
+    runs = ["/bin/churn,%d,memory" % CHURN_GUESTS]
+    initrd = modules(["paging_churn", "hcalls"], programs=["churn"])
+    initrd += [module("guest/pup.elf", "/guests/pup.elf"), module("guest/disk.img", "/guests/disk.img")]
+    machine = qemu(append="poison=1 " + append_of(runs), name="test_gmap_churn", initrd=initrd)
+    status = machine.wait_exit(timeout=CHURN_TIMEOUT)
+    third = CHURN_GUESTS // 3
+    m = re.search(r"^churn: %d memory guests: %d paging, %d hypercalls, %d pups killed mid-run, "
+                  r"0 wrong statuses; free frames after warm-up (\d+), at the end (\d+)$"
+                  % (CHURN_GUESTS, third, third, third), machine.output, re.M)
+    assert m, machine.tail()
+    assert m.group(1) == m.group(2), m.group(0)
+    assert "poison: freed frames are filled with 0xdeadf4ee" in machine.output, machine.tail()
+    assert not VIOLATION.search(machine.output), VIOLATION.search(machine.output).group(0)
+    assert len(re.findall(r"^\[pup\] ", machine.output, re.M)) > 0, "no pup got far enough to speak"
+    assert len(re.findall(r"^\[paging\] Test result: SUCCESS$", machine.output, re.M)) == third
+    assert len(re.findall(r"^\[hcalls\] Test result: SUCCESS$", machine.output, re.M)) == third
+    assert exits_of(machine) == [("/bin/churn", 0)], machine.tail()
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
