@@ -112,8 +112,16 @@ static int devices_ok(struct restore *r)
 	return 0;
 }
 
-/*L:590 One file's sections, in order. A delta repeats GUEST, which must
- * be the base's, and CPU and DEVICES, which replace the base's; its
+/* A delta's guest may have another name (a restored guest saved again,
+ * --name), never another disk. */
+static bool same_disk(const struct snap_guest *a, const struct snap_guest *b)
+{
+	return a->disk_mode == b->disk_mode && a->disk_bytes == b->disk_bytes &&
+	       !memcmp(a->disk_path, b->disk_path, sizeof(a->disk_path));
+}
+
+/*L:590 One file's sections, in order. A delta repeats GUEST, whose disk
+ * must be the base's, and CPU and DEVICES, which replace the base's; its
  * MEMORY holds only the pages it changed. */
 static int read_sections(struct restore *r, struct snap_reader *rd, bool delta)
 {
@@ -125,8 +133,8 @@ static int read_sections(struct restore *r, struct snap_reader *rd, bool delta)
 	if (snap_read_struct(rd, SNAP_GUEST, delta ? (void *)&info : (void *)&r->info,
 			     sizeof(info)))
 		return -1;
-	if (delta && memcmp(&info, &r->info, sizeof(info)))
-		return explain(-1, r->why, sizeof(r->why), "section guest: not the guest of the "
+	if (delta && !same_disk(&info, &r->info))
+		return explain(-1, r->why, sizeof(r->why), "section guest: not the disk of the "
 			       "full snapshot");
 	if (!delta && (info_ok(r) || build_guest(r)))
 		return -1;
@@ -191,7 +199,8 @@ static int read_snapshot_file(struct restore *r, uint32_t n)
 /*L:595 All files read and checked: our own state back as it was (the
  * queues' positions, the console's input, the unfinished line, shown
  * again so that a prompt reappears), the checksum for whoever compares,
- * and the guest handed to the host with its state. */
+ * and the guest handed to the host with its state, which it must then
+ * hold exactly as saved. */
 static int resume_devices(struct restore *r)
 {
 	struct guest *g = r->g;
@@ -208,6 +217,25 @@ static int resume_devices(struct restore *r)
 	return 0;
 }
 
+/* What the host holds now must be what was saved, but for the clock and
+ * the time left on the timer, which have moved on (and the timer may have
+ * gone off, raising its IRQ, in between): a state the host
+ * took only after changing it would not be the guest that was saved. */
+static int state_as_saved(struct restore *r)
+{
+	static struct kn_guest_state now;
+	struct kn_guest_state want = r->state;
+
+	if (ioctl(r->g->fd, KN_GET_STATE, &now) < 0)
+		return -1;
+	if (want.timer_left_us && !now.timer_left_us)	/* it went off meanwhile */
+		now.irqs_pending = (now.irqs_pending & ~(1u << KH_IRQ_TIMER)) |
+				   (want.irqs_pending & (1u << KH_IRQ_TIMER));
+	now.timer_left_us = want.timer_left_us;
+	now.time_ns = want.time_ns;
+	return memcmp(&now, &want, sizeof(now)) ? -1 : 0;
+}
+
 static int hand_to_host(struct restore *r)
 {
 	struct guest *g = r->g;
@@ -218,6 +246,11 @@ static int hand_to_host(struct restore *r)
 	if (ioctl(g->fd, KN_SET_STATE, &r->state) < 0) {
 		say(g, stderr, "%s: section cpu: the host refused the state: %s",
 		    r->o->restore[r->o->restore_count - 1], strerror(errno));
+		return LAUNCHER_EXIT_ERROR;
+	}
+	if (state_as_saved(r)) {
+		say(g, stderr, "%s: section cpu: the host holds another state than the one saved",
+		    r->o->restore[r->o->restore_count - 1]);
 		return LAUNCHER_EXIT_ERROR;
 	}
 	/* Deltas may follow this one if the host tracks writes for us. */
