@@ -102,38 +102,33 @@ def test_faults_kill_only_the_faulting_program(qemu):
     assert status == EXIT_FAILURE
 
 
+def assert_checker_passes(qemu, name, checks=r"\d+"):
+    """Run /bin/NAME, a program that checks the host's answers one by one
+    and ends "NAME: N checks, 0 failed" and "Test result: SUCCESS"."""
+    machine, status = boot(qemu, ["/bin/" + name], [name])
+    assert "%s: FAILED" % name not in machine.output, machine.tail()
+    assert re.search(r"^%s: %s checks, 0 failed$" % (name, checks), machine.output, re.M), \
+        machine.tail()
+    assert "Test result: SUCCESS" in lines_of(machine)
+    assert_exits(machine, [("/bin/" + name, 0)])
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+
+
 def test_userfault_handle_abi(qemu):
     """The userfault handle keeps every rule of its ABI that needs no fault:
     the handshake, registration, reads, a guest gone (user/bin/ufdev.c)."""
-    machine, status = boot(qemu, ["/bin/ufdev"], ["ufdev"])
-    assert "ufdev: FAILED" not in machine.output, machine.tail()
-    assert re.search(r"^ufdev: 35 checks, 0 failed$", machine.output, re.M), machine.tail()
-    assert "Test result: SUCCESS" in lines_of(machine)
-    assert_exits(machine, [("/bin/ufdev", 0)])
-    assert_frames_balanced(machine)
-    assert status == EXIT_SUCCESS
+    assert_checker_passes(qemu, "ufdev", "35")
 
 
 def test_bad_pointers_earn_efault(qemu):
-    machine, status = boot(qemu, ["/bin/badptr"], ["badptr"])
-    assert "badptr: FAILED" not in machine.output, machine.tail()
-    assert re.search(r"^badptr: \d+ checks, 0 failed$", machine.output, re.M), machine.tail()
-    assert "Test result: SUCCESS" in lines_of(machine)
-    assert_exits(machine, [("/bin/badptr", 0)])
-    assert_frames_balanced(machine)
-    assert status == EXIT_SUCCESS
+    assert_checker_passes(qemu, "badptr")
 
 
 def test_hypervisor_device_checks_its_launcher(qemu):
     """/dev/kennel refuses every bad KN_INIT, KN_SET_REGS and KN_IRQ, and
     pins a guest's memory until the guest is gone (user/bin/kndev.c)."""
-    machine, status = boot(qemu, ["/bin/kndev"], ["kndev"])
-    assert "kndev: FAILED" not in machine.output, machine.tail()
-    assert re.search(r"^kndev: 28 checks, 0 failed$", machine.output, re.M), machine.tail()
-    assert "Test result: SUCCESS" in lines_of(machine)
-    assert_exits(machine, [("/bin/kndev", 0)])
-    assert_frames_balanced(machine)
-    assert status == EXIT_SUCCESS
+    assert_checker_passes(qemu, "kndev", "28")
 
 
 def test_spinner_does_not_starve_others(qemu):
