@@ -51,6 +51,14 @@ RESTORED = re.compile(r"launcher: guest pup restored from /var/pup\.snap \+ 0 de
                       r"checksum (0x[0-9a-f]{16})")
 
 
+def power_off_to_monitor(machine):
+    """Power the focused pup off and take the console back to the monitor."""
+    machine.sendline("poweroff")
+    machine.expect_exact("launcher: guest pup powered off", timeout=60)
+    machine.send("\x1d")
+    machine.expect_exact(PROMPT, timeout=10)
+
+
 # ---- snapshot files written by hand (launcher/snapshot_format.h) -------------
 
 def header(kind=0, mem=PUP_PAGES * PAGE, ram=RAM, ident=1, parent=0, seq=0, version=1,
@@ -235,10 +243,7 @@ def saved(disk):
         machine.sendline("focus 0")
         machine.sendline("")
         machine.expect_exact("[pup] pup:/d$ ", timeout=30)
-        machine.sendline("poweroff")
-        machine.expect_exact("launcher: guest pup powered off", timeout=60)
-        machine.send("\x1d")
-        machine.expect_exact(PROMPT, timeout=10)
+        power_off_to_monitor(machine)
         machine.sendline("quit")
         assert machine.wait_exit(timeout=60) == EXIT_SUCCESS, machine.tail()
         return {"checksum": m.group(3), "data_pages": int(m.group(2)), "errors": errors}
@@ -436,10 +441,7 @@ def test_disk_on_a_file_is_served_again_and_only_to_one_guest(qemu, tmp_path):
     seen(machine, r"launcher: /var/fd\.snap: section guest: its disk /var/pup\.img cannot be "
          r"served \(said above\); nothing was started\n", since)
     machine.sendline("focus 0")
-    machine.sendline("poweroff")
-    machine.expect_exact("launcher: guest pup powered off", timeout=60)
-    machine.send("\x1d")
-    machine.expect_exact(PROMPT, timeout=10)
+    power_off_to_monitor(machine)
     since = len(machine.output)
     command(machine, "start --restore /var/fd.snap")
     seen(machine, r"launcher: guest pup restored from /var/fd\.snap \+ 0 deltas", since)
@@ -447,10 +449,7 @@ def test_disk_on_a_file_is_served_again_and_only_to_one_guest(qemu, tmp_path):
     machine.sendline("cat /fd")
     machine.expect_exact("[pup] on the file", timeout=30)
     machine.expect_exact(PUP_PROMPT, timeout=30)
-    machine.sendline("poweroff")
-    machine.expect_exact("launcher: guest pup powered off", timeout=60)
-    machine.send("\x1d")
-    machine.expect_exact(PROMPT, timeout=10)
+    power_off_to_monitor(machine)
     machine.sendline("quit")
     # The host counts only its run= programs: the monitor and pup, both fine.
     assert machine.wait_exit(timeout=60) == EXIT_SUCCESS, machine.tail()
