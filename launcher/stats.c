@@ -19,6 +19,10 @@ static const struct counter counters[] = {
 	{ "emulated", offsetof(struct kn_stats, emulated) },
 	{ "shadow_faults", offsetof(struct kn_stats, shadow_faults) },
 	{ "page_tables", offsetof(struct kn_stats, page_tables) },
+	{ "uf_guest_faults", offsetof(struct kn_stats, uf_guest_faults) },
+	{ "uf_host_faults", offsetof(struct kn_stats, uf_host_faults) },
+	{ "uf_launcher_faults", offsetof(struct kn_stats, uf_launcher_faults) },
+	{ "uf_zero_copies", offsetof(struct kn_stats, uf_zero_copies) },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

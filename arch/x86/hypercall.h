@@ -50,7 +50,7 @@
 #define KH_STATUS_MAX		255	/* a poweroff's status: 0..255, 0 for a crash */
 #define KH_MESSAGE_MAX		128	/* bytes of a shutdown message */
 #define KH_CONSOLE_MAX		4096
-#define KH_STATS_MAX		(8 * (KH_NR_CALLS + 32 + 7))	/* sizeof(struct kn_stats) */
+#define KH_STATS_MAX		(8 * (KH_NR_CALLS + 32 + 11))	/* sizeof(struct kn_stats) */
 
 /* Interrupt n (0..31) arrives on vector KH_IRQ_VECTOR_BASE + n. IRQ 0 is
  * the guest's timer; the Launcher numbers its devices' interrupts from 1. */

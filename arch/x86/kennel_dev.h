@@ -26,6 +26,12 @@
 #define KN_GET_STATE		0x4b20	/* struct kn_guest_state * (out) */
 #define KN_SET_STATE		0x4b21	/* struct kn_guest_state * (in) */
 #define KN_SAVE_DONE		0x4b22	/* struct kn_save_result * (in) */
+#define KN_EXIT_ON_HALT		0x4b09	/* 0 or 1 (by value): a halted guest returns
+					   KN_EXIT_HALTED instead of sleeping in KN_RUN */
+/* Request numbers: 0x4b01-0x4b0f /dev/kennel (0x4b08 is KN_UF_OPEN), 0x4b10-0x4b1f
+ * /dev/kennelctl, 0x4b20-0x4b2f snapshots, 0x4b40-0x4b7f the userfault handle
+ * (arch/x86/kennel_userfault.h). A new request takes the next free number
+ * of its block, here. */
 
 #define KN_NAME_MAX		32	/* a guest's name, with its NUL */
 
@@ -49,6 +55,9 @@ struct kn_init {
 #define KN_EXIT_KILLED		5	/* the host killed the guest; message = why */
 #define KN_EXIT_SAVE		6	/* arg0 = KN_SAVE_*; message = the file: save,
 					   then answer with KN_SAVE_DONE */
+#define KN_EXIT_USERFAULT	7	/* arg0 = gpa (page), arg1 = KN_UF_FLAG_*: the guest
+					   waits for that page (L:710); read the handle */
+#define KN_EXIT_HALTED		8	/* the guest halted, with KN_EXIT_ON_HALT set */
 
 #define KN_MESSAGE_MAX		160
 
@@ -132,6 +141,10 @@ struct kn_stats {
 	uint64_t emulated;		/* instructions emulated by the host */
 	uint64_t shadow_faults;		/* page faults fixed by shadow paging */
 	uint64_t page_tables;		/* shadow page-table pages held now */
+	uint64_t uf_guest_faults;	/* missing pages the guest touched (L:710) */
+	uint64_t uf_host_faults;	/* ... the host touched for it, the operation restarted */
+	uint64_t uf_launcher_faults;	/* ... its Launcher touched (refused: L:715) */
+	uint64_t uf_zero_copies;	/* shared zero pages copied on their first write */
 };
 
 /* KN_PM_SCAN: the categories of guest-physical pages, with the argument
@@ -272,7 +285,8 @@ _Static_assert(offsetof(struct kn_ctl_scan, arg) == 8 && sizeof(struct kn_ctl_sc
 _Static_assert(offsetof(struct kn_stats, traps) == 8 * KH_NR_CALLS &&
 	       offsetof(struct kn_stats, host_interrupts) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS) &&
 	       offsetof(struct kn_stats, page_tables) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 6) &&
-	       sizeof(struct kn_stats) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 7),
+	       offsetof(struct kn_stats, uf_zero_copies) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 10) &&
+	       sizeof(struct kn_stats) == 8 * (KH_NR_CALLS + KN_STATS_TRAPS + 11),
 	       "struct kn_stats is ABI");
 
 #endif

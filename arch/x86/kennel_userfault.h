@@ -90,7 +90,48 @@ struct kn_uf_writeprotect {
 	uint64_t mode;
 };
 
-/* A fault message: read() returns whole 32-byte records, -EAGAIN when
+/*L:710 What a missing page means. Memory from mmap_reserve (MMAP_RESERVE)
+ * has no frames; KN_INIT over it makes those guest pages MISSING (pages
+ * present in the range stay present). Before KN_INIT, touching it is an
+ * ordinary segfault.
+ *
+ *  - The guest touches a MISSING page inside a MISSING registration (or
+ *    writes a page protected with KN_UF_WRITEPROTECT inside a WP one):
+ *    one message is queued (WRITE for a write, WP for a protected page),
+ *    nothing is mapped, and KN_RUN returns KN_EXIT_USERFAULT with the page
+ *    and the flags. The guest waits: a KN_RUN before the page is woken
+ *    returns the same exit at once, with no new message. KN_UF_COPY and
+ *    KN_UF_ZERO (without DONTWAKE) and KN_UF_WAKE wake it; it then retries
+ *    its instruction, and faults again if the page is still not there.
+ *  - The host touching such a page for the guest (a hypercall's buffer,
+ *    an interrupt frame on the guest's stack, the guest's page tables)
+ *    does the same with the HOST flag; the hypercall or the delivery is
+ *    started again from the beginning once the page is woken.
+ *  - A MISSING page outside every registration, or any with FAILFAST
+ *    enabled, kills the guest with the address (KN_EXIT_KILLED).
+ *  - KN_SET_STATE needs the page of the guest's shared data present:
+ *    -EAGAIN otherwise, so a lazy restore fills that page first.
+ *
+ * KN_UF_COPY fills pages from the caller's memory (src wholly outside
+ * guest memory, else -EINVAL); KN_UF_ZERO maps the host's one shared zero
+ * frame read-only, copied on the first write by anyone, with no message.
+ * Either stops at the first page already present: -EEXIST with
+ * copy/zeroed = -EEXIST if it was the first, else -EAGAIN with the bytes
+ * done. -ENOMEM likewise if the host runs out of frames; -ESRCH once the
+ * guest is gone. A page is filled and mapped in the Launcher before it is
+ * marked present, so no one can see it half-filled. Next: L:715. */
+
+/*L:715 The Launcher's own touches. Guest memory is the Launcher's memory,
+ * so its device code can reach a MISSING page too. The message is then
+ * queued with the LAUNCHER flag, but the requests that resolve it come
+ * only from the Launcher (-EPERM for anyone else), the very process that
+ * faulted, which therefore cannot wait: a load or store is a fatal fault
+ * (the host names the page), and a system call that would copy into or
+ * out of it (read() into a guest buffer) fails with -EFAULT. So a
+ * Launcher fills a page (COPY or ZERO) before its own code touches it.
+ * Writing a ZERO page is fine: it is copied, as for the guest.
+ *
+ * A fault message: read() returns whole 32-byte records, -EAGAIN when
  * none is queued. */
 #define KN_UF_EVENT_PAGEFAULT	0x12
 #define KN_UF_EVENT_DISCARD	0x15

@@ -21,6 +21,9 @@ int stat(const char *path, struct k_stat *st);
 int fstat(int fd, struct k_stat *st);
 int readdir(const char *dir, int index, struct k_dirent *ent);
 void *mmap(size_t len);
+/* Address space with no memory behind it: touching it faults, until a
+ * guest's userfault handle fills its pages (L:700). */
+void *mmap_reserve(size_t len);
 int munmap(void *addr, size_t len);
 int spawn(const char *path, char *const argv[]);
 int waitpid(int pid, int *status);	/* pid -1: any child */

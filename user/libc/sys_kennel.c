@@ -115,15 +115,25 @@ int fsck(int repair)
 	return call3(SYS_FSCK, U(repair), 0, 0);
 }
 
-void *mmap(size_t len)
+static void *mmap_flags(size_t len, uint32_t flags)
 {
-	long r = trap(SYS_MMAP, U(len), 0, 0, 0, 0);
+	long r = trap(SYS_MMAP, U(len), U(flags), 0, 0, 0);
 
 	if (failed(r)) {
 		errno = (int)-r;
 		return MAP_FAILED;
 	}
 	return (void *)r;
+}
+
+void *mmap(size_t len)
+{
+	return mmap_flags(len, 0);
+}
+
+void *mmap_reserve(size_t len)
+{
+	return mmap_flags(len, MMAP_RESERVE);
 }
 
 int munmap(void *addr, size_t len)
