@@ -120,7 +120,8 @@ static inline int32_t get_present(struct guest *g, uint32_t gpfn, enum gmap_inte
 /* The same for any page: a zero page is fine to read and copied for a
  * write (V:565). The words below use get_present alone, so that the walks'
  * reads stay short, and leave anything else to the general copy. */
-static int32_t get_page(struct guest *g, uint32_t gpfn, enum gmap_intent intent, uint32_t *frame)
+static inline __attribute__((always_inline)) int32_t
+get_page(struct guest *g, uint32_t gpfn, enum gmap_intent intent, uint32_t *frame)
 {
 	int32_t err = get_present(g, gpfn, intent, frame);
 
