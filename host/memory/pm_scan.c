@@ -112,7 +112,8 @@ int32_t pm_scan_init(struct guest *g)
 		return -ENOMEM;
 	}
 	g->watched = true;
-	scan_index_fill(&g->written);
+	if (g->gmap_live)		/* all missing: nothing written yet (V:560) */
+		scan_index_fill(&g->written);
 	return 0;
 }
 

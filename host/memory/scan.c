@@ -199,10 +199,19 @@ void scan_index_clear(struct scan_index *x, uint32_t n)
 		x->summary[w / 32] &= ~(1u << (w % 32));
 }
 
+/* A word at a time: every page, and no bit beyond the last. */
 void scan_index_fill(struct scan_index *x)
 {
-	for (uint32_t n = 0; n < x->npages; n++)
-		scan_index_set(x, n);
+	uint32_t words = SCAN_INDEX_WORDS(x->npages), tail = x->npages % 32;
+
+	for (uint32_t w = 0; w < words; w++)
+		x->bits[w] = ~0u;
+	if (tail)
+		x->bits[words - 1] = (1u << tail) - 1;
+	for (uint32_t s = 0; s < SCAN_SUMMARY_WORDS(x->npages); s++)
+		x->summary[s] = ~0u;
+	if (words % 32)
+		x->summary[SCAN_SUMMARY_WORDS(x->npages) - 1] = (1u << (words % 32)) - 1;
 }
 
 /* The first word at or after w whose bits are not all zero, or words. */
