@@ -6,7 +6,7 @@
  * KN_GET_STATE (H:830), take the rest from our own memory — the guest's
  * pages, the virtqueue positions, the console's waiting input and its
  * half-printed line, a disk in memory — and write the lot in the format
- * of L:500. A full snapshot has every page (zero pages only recorded); a
+ * of L:500. A full snapshot has every page that is not all zero; a
  * delta has the pages written since the snapshot before it, which the
  * host's KN_PM_SCAN reports and re-arms in one step (memory.md's "round
  * k"), and names that snapshot as its parent. Then we answer the host
@@ -202,7 +202,7 @@ struct save_job {
 	struct kn_guest_state state;
 	struct snap_guest info;
 	struct snap_devices devices;
-	uint32_t *pages, count;
+	uint32_t *pages, count, data;
 	uint64_t checksum;
 };
 
@@ -211,12 +211,15 @@ static int write_snapshot(struct save_job *j)
 	struct snap_writer w = { write_out, &out, 0 };
 	uint32_t disk_size;
 	uint8_t *disk = block_bytes(&disk_size);
+	struct snap_pages_in mem = { snap_memory_page, j->g->mem.base, j->g->mem.size };
+	struct snap_pages_in disk_in = { snap_memory_page, disk, disk_size };
 
 	snap_write_header(&w, &j->h);
 	snap_write_section(&w, SNAP_GUEST, &j->info, sizeof(j->info));
 	snap_write_section(&w, SNAP_CPU, &j->state, sizeof(j->state));
 	snap_write_section(&w, SNAP_DEVICES, &j->devices, sizeof(j->devices));
-	snap_write_pages(&w, SNAP_MEMORY, j->g->mem.base, j->g->mem.size, j->pages, j->count);
+	snap_write_pages(&w, SNAP_MEMORY, &mem, j->pages, j->count, j->kind == KN_SAVE_FULL,
+			 &j->data);
 	if (j->info.disk_mode == SNAP_DISK_MEMORY) {
 		uint32_t n = (disk_size + SNAP_PAGE - 1) / SNAP_PAGE;
 		uint32_t *all = malloc(n * sizeof(*all));
@@ -225,7 +228,7 @@ static int write_snapshot(struct save_job *j)
 			return -1;
 		for (uint32_t i = 0; i < n; i++)
 			all[i] = i;
-		snap_write_pages(&w, SNAP_DISK, disk, disk_size, all, n);
+		snap_write_pages(&w, SNAP_DISK, &disk_in, all, n, true, NULL);
 		free(all);
 	}
 	snap_write_section(&w, SNAP_END, NULL, 0);
@@ -279,15 +282,6 @@ static int save(struct save_job *j, char *why, size_t whylen)
 	return 0;
 }
 
-static uint32_t data_pages(const struct save_job *j)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < j->count; i++)
-		n += !snap_page_zero(j->g->mem.base + j->pages[i] * SNAP_PAGE, SNAP_PAGE);
-	return n;
-}
-
 static struct save_job job;
 
 /* Our line about the save, after which the guest's unfinished line (its
@@ -322,7 +316,7 @@ int snapshot_save_request(struct guest *g, uint32_t kind, const char *path)
 	if (answer.result == 0) {
 		snprintf(answer.message, sizeof(answer.message), "%s %u to %s: %u pages, %u with "
 			 "data, memory checksum 0x%016llx", kind == KN_SAVE_FULL ? "full" : "delta",
-			 job.h.sequence, path, job.count, data_pages(&job),
+			 job.h.sequence, path, job.count, job.data,
 			 (unsigned long long)job.checksum);
 		tell(g, stdout, "saved", answer.message);
 	} else {
