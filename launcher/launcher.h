@@ -34,6 +34,9 @@
  *   launcher: /dev/console: REASON                     exit 125
  *   launcher: NAME stats: COUNTER VALUE                with --stats (stats.h)
  *   launcher: scan-test: ...                           a test guest's scan (L:400)
+ *   launcher: lazy: N pages on demand, ...             lazy memory's progress (lazy.h),
+ *                                  every 64 MiB filled and when the guest stops
+ *   launcher: guest NAME: lazy memory: OP of page 0xX: WHY     exit 125
  *
  * MESSAGE comes from the guest or the host and is printed with its control
  * bytes turned into '?', like guest output. Next: the command line,
@@ -59,6 +62,7 @@
 
 struct guest;
 struct device;
+struct lazy;
 
 struct device_ops {
 	const char *name;
@@ -99,6 +103,7 @@ struct guest {
 	const char *disk_path;		/* --disk or --snapshot-disk IMAGE, or NULL */
 	int disk_in_memory;		/* --snapshot-disk: a copy in our memory */
 	struct snap_chain snap;
+	struct lazy *lazy;		/* lazy memory's state (lazy.c), or NULL */
 };
 
 /* devices.c */
@@ -107,7 +112,6 @@ int attach_queues(struct guest *g, char *why, size_t whylen);
 struct device *find_queue(struct guest *g, uint32_t gpa, uint32_t *q);
 
 /* run.c */
-int run_guest(struct guest *g);
 int start_guest(struct guest *g);
 int serve_guest(struct guest *g);
 void say(struct guest *g, FILE *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -150,6 +150,9 @@ static int restore_alone(int argc, int i, struct launch_options *o, char *why, s
 	if (o->mem_given || o->disk_path)
 		return explain(-1, why, whylen, "--restore takes the memory size and the disk "
 			       "the snapshot recorded: no --mem or --disk with it");
+	if (o->lazy_memory)
+		return explain(-1, why, whylen, "--lazy-memory boots a guest on memory filled "
+			       "as it is touched: not with --restore");
 	if (i != argc)
 		return explain(-1, why, whylen, "--restore resumes a saved guest: no guest file "
 			       "('%s')", o->elf_path);
@@ -165,6 +168,13 @@ static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
 		o->stats = true;
 		return 0;
 	}
+	if (strcmp(opt, "--lazy-memory") == 0 || strcmp(opt, "--lazy-memory=failfast") == 0) {
+		o->lazy_memory = true;
+		o->lazy_failfast = opt[13] == '=';
+		return 0;
+	}
+	if (starts_with(opt, "--lazy-memory="))
+		return explain(-1, why, whylen, "%s: the only mode is failfast", opt);
 	if (strcmp(opt, "--mem") != 0 && strcmp(opt, "--name") != 0 &&
 	    strcmp(opt, "--disk") != 0 && strcmp(opt, "--snapshot-disk") != 0 &&
 	    strcmp(opt, "--restore") != 0)

@@ -1,7 +1,8 @@
 /*L:050 launcher/options.h: the Launcher's command line.
  *
  *   launcher [--mem SIZE] [--name NAME] [--disk IMAGE[,ro]]
- *            [--snapshot-disk IMAGE] [--stats] GUEST.elf [guest arguments...]
+ *            [--snapshot-disk IMAGE] [--stats] [--lazy-memory[=failfast]]
+ *            GUEST.elf [guest arguments...]
  *
  * SIZE is the guest's RAM: bytes, or a number followed by K or M (16M,
  * 4096K, 1048576); 16M if not given; a multiple of 4K from 1M to 256M.
@@ -14,7 +15,10 @@
  * --snapshot-disk IMAGE (or --disk IMAGE,ro) serves a copy of IMAGE in
  * the Launcher's memory instead: writes last until the guest stops and
  * never reach the file. --stats
- * prints the host's counters for the guest when it stops. The words after
+ * prints the host's counters for the guest when it stops. --lazy-memory
+ * maps the guest's memory without frames and fills each page when it is
+ * first touched (launcher/lazy.c); =failfast makes such a touch kill the
+ * guest instead, which shows what a guest touches. The words after
  * the file become the guest's command line (struct kennel_boot_info),
  * joined with spaces. The options come first: the first word that does not
  * start with "--" is the file. (The host's run= option separates words
@@ -44,7 +48,7 @@
 
 #define LAUNCHER_USAGE \
 	"usage: launcher [--mem SIZE] [--name NAME] [--disk IMAGE[,ro]] [--snapshot-disk IMAGE] " \
-	"[--stats] GUEST.elf [guest arguments...]\n" \
+	"[--stats] [--lazy-memory[=failfast]] GUEST.elf [guest arguments...]\n" \
 	"       launcher [--name NAME] [--stats] --restore SNAPSHOT [--restore DELTA...]\n" \
 	"  --disk IMAGE: a disk for the guest, its writes going to IMAGE (on /var)\n" \
 	"  --snapshot-disk IMAGE, --disk IMAGE,ro: a copy of IMAGE in memory; writes are lost " \
@@ -66,6 +70,11 @@
 	"  --snapshot-disk IMAGE   a copy of IMAGE in memory: writes are lost when the guest " \
 	"stops\n" \
 	"  --stats                 print the host's counters for the guest when it stops\n" \
+	"  --lazy-memory           give the guest memory without frames: its kernel's pages are " \
+	"filled before it starts, every other page (zeroes) when it is first touched " \
+	"(docs/userfault.md)\n" \
+	"  --lazy-memory=failfast  the same, but the guest's first touch of a page not filled " \
+	"kills it, naming the page\n" \
 	"  --restore FILE          resume the guest saved in the snapshot FILE (on /var), with " \
 	"its recorded memory and disk; again for each delta after it, in order, and no " \
 	"GUEST.elf\n" \
@@ -80,6 +89,8 @@ struct launch_options {
 	uint32_t mem_bytes;
 	bool mem_given;
 	bool stats;
+	bool lazy_memory;		/* --lazy-memory: pages filled as they are touched */
+	bool lazy_failfast;		/* --lazy-memory=failfast: a touch kills the guest */
 	const char *elf_path;		/* argv's own string */
 	const char *disk_path;		/* argv's own string, disk_copy, or NULL */
 	bool disk_snapshot;		/* serve a copy in memory */

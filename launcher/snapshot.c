@@ -11,6 +11,9 @@
  * host's KN_PM_SCAN reports and re-arms in one step (memory.md's "round
  * k"), and names that snapshot as its parent. Then we answer the host
  * (KN_SAVE_DONE), which tells the monitor, and go on running the guest.
+ * A save reads all of memory, so a lazy guest's missing pages are filled
+ * first, as for a read (L:725): a page of zeroes gets the host's shared
+ * zero frame, one with data in the lazy source is copied in.
  *
  * Restoring ("launcher --restore FILE [--restore DELTA...]") builds a new
  * guest from the files: the devices the snapshot names, memory laid out
@@ -30,6 +33,7 @@
 #include "arch/x86/kennel_dev.h"
 #include "launcher/launcher.h"
 #include "launcher/layout.h"
+#include "launcher/lazy.h"
 #include "launcher/options.h"
 #include "launcher/snapshot_format.h"
 
@@ -247,6 +251,10 @@ static int save(struct save_job *j, char *why, size_t whylen)
 	struct guest *g = j->g;
 	int err;
 
+	if (lazy_prepare_read(g, 0, g->mem.size)) {
+		snprintf(why, whylen, "the guest's lazy memory could not be filled");
+		return -EIO;
+	}
 	if (ioctl(g->fd, KN_GET_STATE, &j->state) < 0) {
 		snprintf(why, whylen, "KN_GET_STATE: %s", strerror(errno));
 		return -errno;
