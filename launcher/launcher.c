@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <kennel.h>
+#include "arch/x86/cpu.h"
 #include "launcher/launcher.h"
 #include "launcher/layout.h"
 #include "launcher/lazy.h"
@@ -41,6 +42,7 @@
 
 static struct launch_options opts;
 static struct guest guest;
+uint64_t launcher_start_tsc;
 
 static int read_command_line(int argc, char **argv, struct launch_options *o)
 {
@@ -227,6 +229,7 @@ int main(int argc, char **argv)
 {
 	int status;
 
+	launcher_start_tsc = rdtsc();
 	if (read_command_line(argc, argv, &opts))
 		return LAUNCHER_EXIT_ERROR;
 	guest.name = opts.name;

@@ -139,11 +139,19 @@ uint8_t *block_bytes(uint32_t *bytes);
 struct launch_options;
 int snapshot_save_request(struct guest *g, uint32_t kind, const char *path);
 int snapshot_restore(struct guest *g, const struct launch_options *o);
+/* snapshot_restore.c: page gpfn as the files of a lazy restore hold it,
+ * for a save of pages still missing (L:620): 1 and its bytes (or CRC), 0
+ * for a page of zeroes (none of the files has it; so too for a guest not
+ * restored lazily), -1 if a file failed (said). */
+int restore_page(uint32_t gpfn, uint8_t *page);
+int restore_page_crc(uint32_t gpfn, uint32_t *crc);
 
 /* launcher.c: mapping guest memory (0 or -1, said); the output's name. */
 int map_memory(struct guest *g, uint32_t ram_bytes);
 void start_output(struct guest *g, const char *name);
 /* launcher.c: a whole file, in a buffer to free; NULL (said) if not. */
 void *read_file(const char *path, uint32_t *size);
+/* launcher.c: rdtsc at main's first line, for a lazy restore's figure. */
+extern uint64_t launcher_start_tsc;
 
 #endif

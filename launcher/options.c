@@ -175,6 +175,10 @@ static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
 	}
 	if (starts_with(opt, "--lazy-memory="))
 		return explain(-1, why, whylen, "%s: the only mode is failfast", opt);
+	if (strcmp(opt, "--lazy") == 0 || strcmp(opt, "--no-prefetch") == 0) {
+		*(strcmp(opt, "--lazy") == 0 ? &o->lazy : &o->no_prefetch) = true;
+		return 0;
+	}
 	if (strcmp(opt, "--mem") != 0 && strcmp(opt, "--name") != 0 &&
 	    strcmp(opt, "--disk") != 0 && strcmp(opt, "--snapshot-disk") != 0 &&
 	    strcmp(opt, "--restore") != 0)
@@ -227,6 +231,11 @@ int options_parse(int argc, char **argv, struct launch_options *o, char *why, si
 	for (i = 1; i < argc && starts_with(argv[i], "--"); i++)
 		if (parse_option(argc, argv, &i, o, why, whylen))
 			return -1;
+	if ((o->lazy || o->no_prefetch) && !o->restore_count)
+		return explain(-1, why, whylen, "%s restores a snapshot lazily: give it --restore "
+			       "FILE", o->lazy ? "--lazy" : "--no-prefetch");
+	if (o->no_prefetch && !o->lazy)
+		return explain(-1, why, whylen, "--no-prefetch is for a --lazy restore");
 	if (o->restore_count) {
 		o->elf_path = i < argc ? argv[i] : NULL;
 		return restore_alone(argc, i, o, why, whylen);

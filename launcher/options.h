@@ -29,7 +29,9 @@
  * -h) alone prints every option and exits 0. --restore FILE (repeated:
  * the full snapshot, then its deltas in order) resumes a saved guest
  * (docs/snapshots.md) instead of booting one: its memory size and disk are
- * the recorded ones, so only --name and --stats may go with it. Next:
+ * the recorded ones, so only --name and --stats may go with it, and
+ * --lazy, which starts the guest before its memory is read (L:630), with
+ * --no-prefetch reading only what the guest touches. Next:
  * launcher/options.c. */
 #ifndef LAUNCHER_OPTIONS_H
 #define LAUNCHER_OPTIONS_H
@@ -49,7 +51,8 @@
 #define LAUNCHER_USAGE \
 	"usage: launcher [--mem SIZE] [--name NAME] [--disk IMAGE[,ro]] [--snapshot-disk IMAGE] " \
 	"[--stats] [--lazy-memory[=failfast]] GUEST.elf [guest arguments...]\n" \
-	"       launcher [--name NAME] [--stats] --restore SNAPSHOT [--restore DELTA...]\n" \
+	"       launcher [--name NAME] [--stats] --restore SNAPSHOT [--restore DELTA...] " \
+	"[--lazy [--no-prefetch]]\n" \
 	"  --disk IMAGE: a disk for the guest, its writes going to IMAGE (on /var)\n" \
 	"  --snapshot-disk IMAGE, --disk IMAGE,ro: a copy of IMAGE in memory; writes are lost " \
 	"when the guest stops"
@@ -78,6 +81,9 @@
 	"  --restore FILE          resume the guest saved in the snapshot FILE (on /var), with " \
 	"its recorded memory and disk; again for each delta after it, in order, and no " \
 	"GUEST.elf\n" \
+	"  --lazy                  with --restore: start the guest before its memory is read, " \
+	"each page read from the files when it is first touched, the rest while it idles\n" \
+	"  --no-prefetch           with --lazy: read only the pages the guest touches\n" \
 	"  --help, -h              this text\n" \
 	"Exit status: the guest's own when it powers off (0 usually), 125 bad command line, " \
 	"image or device, 126 crashed, 127 killed by the host.\n"
@@ -99,6 +105,8 @@ struct launch_options {
 	char cmdline[KENNEL_CMDLINE_MAX];
 	const char *restore[RESTORE_MAX];	/* --restore: a full snapshot, then deltas */
 	uint32_t restore_count;
+	bool lazy;			/* --lazy: memory read as it is touched */
+	bool no_prefetch;		/* --no-prefetch: and only then */
 };
 
 /* 0, or -1 and why ("--mem 5000: not a multiple of 4K"). */

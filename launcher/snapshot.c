@@ -11,9 +11,8 @@
  * host's KN_PM_SCAN reports and re-arms in one step (memory.md's "round
  * k"), and names that snapshot as its parent. Then we answer the host
  * (KN_SAVE_DONE), which tells the monitor, and go on running the guest.
- * A save reads all of memory, so a lazy guest's missing pages are filled
- * first, as for a read (L:725): a page of zeroes gets the host's shared
- * zero frame, one with data in the lazy source is copied in.
+ * A lazy guest (L:725) is saved as it stands: the pages it still misses
+ * are read from where they would come from, never filled (L:620).
  *
  * Restoring ("launcher --restore FILE [--restore DELTA...]") builds a new
  * guest from the files: the devices the snapshot names, memory laid out
@@ -184,6 +183,79 @@ static int pages_to_save(struct guest *g, uint32_t kind, uint32_t *pages, uint32
 	return 0;
 }
 
+/*L:620 A lazy guest (L:720) may still be missing pages, which no one
+ * may touch here (L:715): the host's scan says which (PAGE_IS_MISSING),
+ * and their bytes are those of the files the guest was restored from
+ * (restore_page, L:640), or zero for memory that was never filled. So a
+ * lazy guest is saved as it is, bringing in nothing. A guest whose host
+ * answers no such scan has no missing pages. */
+struct missing {
+	uint8_t *bits;			/* one per page; NULL: none missing */
+};
+
+static int find_missing(struct guest *g, struct missing *m)
+{
+	struct page_region r[SCAN_REGIONS];
+	uint64_t at = 0;
+
+	m->bits = NULL;
+	while (at < g->mem.size) {
+		struct pm_scan_arg a = {
+			.start = at, .vec = (uintptr_t)r, .vec_len = SCAN_REGIONS,
+			.category_mask = PAGE_IS_MISSING, .return_mask = PAGE_IS_MISSING,
+		};
+		int n = scan(g, &a);
+
+		if (n < 0 || a.walk_end <= at)
+			return m->bits ? -1 : 0;	/* no lazy memory here */
+		if (n && !m->bits && !(m->bits = calloc(g->mem.size / SNAP_PAGE / 8 + 1, 1)))
+			return -1;
+		for (int i = 0; i < n; i++)
+			for (uint64_t p = r[i].start / SNAP_PAGE; p < r[i].end / SNAP_PAGE; p++)
+				m->bits[p / 8] |= (uint8_t)(1u << (p % 8));
+		at = a.walk_end;
+	}
+	return 0;
+}
+
+static bool is_missing(const struct missing *m, uint32_t page)
+{
+	return m->bits && (m->bits[page / 8] >> (page % 8) & 1);
+}
+
+struct save_memory {
+	struct guest *g;
+	struct missing missing;
+};
+
+static const uint8_t *saved_page(void *ctx, uint32_t index, uint8_t *buf)
+{
+	struct save_memory *s = ctx;
+
+	if (!is_missing(&s->missing, index))
+		return s->g->mem.base + index * SNAP_PAGE;
+	return restore_page(index, buf) < 0 ? NULL : buf;
+}
+
+/* The memory checksum of L:500, a missing page's CRC from its record. */
+static uint64_t memory_checksum(struct save_memory *s)
+{
+	uint64_t h = SNAP_FNV_INIT;
+	uint32_t crc;
+
+	for (uint32_t i = 0; i < s->g->mem.size / SNAP_PAGE; i++) {
+		const uint8_t *p = s->g->mem.base + i * SNAP_PAGE;
+
+		if (is_missing(&s->missing, i)) {
+			if (restore_page_crc(i, &crc))
+				h = snap_checksum_add(h, i, crc);
+		} else if (!snap_page_zero(p, SNAP_PAGE)) {
+			h = snap_checksum_add(h, i, snap_crc32(0, p, SNAP_PAGE));
+		}
+	}
+	return h;
+}
+
 static uint64_t snapshot_id(uint64_t checksum, const struct kn_guest_state *s,
 			    const struct snap_header *h)
 {
@@ -208,6 +280,7 @@ struct save_job {
 	struct snap_devices devices;
 	uint32_t *pages, count, data;
 	uint64_t checksum;
+	struct save_memory mem;
 };
 
 static int write_snapshot(struct save_job *j)
@@ -215,7 +288,7 @@ static int write_snapshot(struct save_job *j)
 	struct snap_writer w = { write_out, &out, 0 };
 	uint32_t disk_size;
 	uint8_t *disk = block_bytes(&disk_size);
-	struct snap_pages_in mem = { snap_memory_page, j->g->mem.base, j->g->mem.size };
+	struct snap_pages_in mem = { saved_page, &j->mem, j->g->mem.size };
 	struct snap_pages_in disk_in = { snap_memory_page, disk, disk_size };
 
 	snap_write_header(&w, &j->h);
@@ -251,19 +324,20 @@ static int save(struct save_job *j, char *why, size_t whylen)
 	struct guest *g = j->g;
 	int err;
 
-	if (lazy_prepare_read(g, 0, g->mem.size)) {
-		snprintf(why, whylen, "the guest's lazy memory could not be filled");
-		return -EIO;
-	}
 	if (ioctl(g->fd, KN_GET_STATE, &j->state) < 0) {
 		snprintf(why, whylen, "KN_GET_STATE: %s", strerror(errno));
 		return -errno;
 	}
 	if ((err = pages_to_save(g, j->kind, j->pages, &j->count, why, whylen)))
 		return err;
+	j->mem.g = g;
+	if (find_missing(g, &j->mem.missing)) {
+		snprintf(why, whylen, "KN_PM_SCAN of the missing pages: %s", strerror(errno));
+		return -EIO;
+	}
 	save_guest_info(g, &j->info, &(uint32_t){ 0 });
 	save_devices(g, &j->devices);
-	j->checksum = snap_memory_checksum(g->mem.base, g->mem.size);
+	j->checksum = memory_checksum(&j->mem);
 	j->h = (struct snap_header){
 		.kind = j->kind == KN_SAVE_FULL ? SNAP_KIND_FULL : SNAP_KIND_DELTA,
 		.mem_bytes = g->mem.size, .ram_bytes = g->ram_bytes,
@@ -332,6 +406,9 @@ int snapshot_save_request(struct guest *g, uint32_t kind, const char *path)
 		tell(g, stderr, "not saved", why);
 	}
 	free(job.pages);
+	free(job.mem.missing.bits);
+	if (g->lazy)
+		lazy_report(g, stdout);
 	if (ioctl(g->fd, KN_SAVE_DONE, &answer) < 0 && errno != ENOENT)
 		say(g, stderr, "%s: KN_SAVE_DONE: %s", KN_DEVICE_PATH, strerror(errno));
 	return LAUNCHER_RUNNING;

@@ -245,6 +245,25 @@ static void test_lazy_memory(void **state)
 			    "touched: not with --restore");
 }
 
+/* --lazy and --no-prefetch go with --restore, and only with it. */
+static void test_lazy_restore(void **state)
+{
+	char *lazy[] = { "launcher", "--restore", "/var/a.snap", "--lazy", "--no-prefetch" };
+	char *eager[] = { "launcher", "--restore", "/var/a.snap" };
+	char *boot[] = { "launcher", "--lazy", "g.elf" };
+	char *alone[] = { "launcher", "--restore", "/var/a.snap", "--no-prefetch" };
+
+	(void)state;
+	assert_int_equal(parse(ARGC(lazy), lazy), 0);
+	assert_true(opts.lazy && opts.no_prefetch);
+	assert_int_equal(parse(ARGC(eager), eager), 0);
+	assert_false(opts.lazy || opts.no_prefetch);
+	assert_int_equal(parse(ARGC(boot), boot), -1);
+	assert_string_equal(why, "--lazy restores a snapshot lazily: give it --restore FILE");
+	assert_int_equal(parse(ARGC(alone), alone), -1);
+	assert_string_equal(why, "--no-prefetch is for a --lazy restore");
+}
+
 static void test_restore_chain_has_a_limit(void **state)
 {
 	char *argv[2 + 2 * (RESTORE_MAX + 1)];
@@ -483,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_disk),
 		cmocka_unit_test(test_disk_kinds),
 		cmocka_unit_test(test_restore),
+		cmocka_unit_test(test_lazy_restore),
 		cmocka_unit_test(test_restore_chain_has_a_limit),
 		cmocka_unit_test(test_lazy_memory),
 		cmocka_unit_test(test_later_option_wins),
