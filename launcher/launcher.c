@@ -42,7 +42,7 @@
 
 static struct launch_options opts;
 static struct guest guest;
-uint64_t launcher_start_tsc;
+struct launcher_clock launcher_start;
 
 static int read_command_line(int argc, char **argv, struct launch_options *o)
 {
@@ -207,6 +207,14 @@ static int write_boot_pages(struct guest *g, const char *cmdline)
 	return -1;
 }
 
+struct launcher_clock launcher_clock_now(void)
+{
+	struct k_meminfo mi = { 0 };
+
+	meminfo(&mi);
+	return (struct launcher_clock){ rdtsc(), mi.idle_tsc };
+}
+
 /* The console label and the line gatherer, once the name is known (a
  * restore learns it from its snapshot). */
 void start_output(struct guest *g, const char *name)
@@ -229,7 +237,7 @@ int main(int argc, char **argv)
 {
 	int status;
 
-	launcher_start_tsc = rdtsc();
+	launcher_start = launcher_clock_now();
 	if (read_command_line(argc, argv, &opts))
 		return LAUNCHER_EXIT_ERROR;
 	guest.name = opts.name;

@@ -151,7 +151,12 @@ int map_memory(struct guest *g, uint32_t ram_bytes);
 void start_output(struct guest *g, const char *name);
 /* launcher.c: a whole file, in a buffer to free; NULL (said) if not. */
 void *read_file(const char *path, uint32_t *size);
-/* launcher.c: rdtsc at main's first line, for a lazy restore's figure. */
-extern uint64_t launcher_start_tsc;
+/* launcher.c: the TSC, and the host's halted TSC ticks, now and at main's
+ * first line: a lazy restore's figure is the busy ticks in between. */
+struct launcher_clock {
+	uint64_t tsc, idle;
+};
+extern struct launcher_clock launcher_start;
+struct launcher_clock launcher_clock_now(void);
 
 #endif

@@ -228,12 +228,17 @@ struct save_memory {
 	struct missing missing;
 };
 
+static const uint8_t zeroes[SNAP_PAGE];
+
 static const uint8_t *saved_page(void *ctx, uint32_t index, uint8_t *buf)
 {
 	struct save_memory *s = ctx;
+	uint32_t crc;
 
 	if (!is_missing(&s->missing, index))
 		return s->g->mem.base + index * SNAP_PAGE;
+	if (!restore_page_crc(index, &crc))
+		return zeroes;
 	return restore_page(index, buf) < 0 ? NULL : buf;
 }
 

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <kennel.h>
-#include "arch/x86/cpu.h"
 #include "arch/x86/kennel_dev.h"
 #include "launcher/launcher.h"
 #include "launcher/lazy.h"
@@ -174,7 +173,11 @@ static int read_sections(struct restore *r, struct snap_reader *rd, uint32_t n)
 		return -1;
 	if (read_memory(r, rd, n))
 		return -1;
+	/* Each file's DISK is the whole copy, naming only its pages with
+	 * data: the others are zero, whatever the file before had there. */
 	disk = block_bytes(&disk_size);
+	if (r->info.disk_mode == SNAP_DISK_MEMORY && delta)
+		memset(disk, 0, disk_size);
 	if (r->info.disk_mode == SNAP_DISK_MEMORY &&
 	    snap_read_pages(rd, SNAP_DISK, disk, disk_size, true))
 		return -1;
@@ -455,9 +458,10 @@ static int hand_lazily(struct restore *r)
  * as read (eager), or as the records say it will be (lazy; the same
  * number, and no page is read for it). A lazy restore also says how long
  * the Launcher took from the first line of main to the point where it
- * makes its first KN_RUN, in rdtsc ticks (under QEMU's -icount,
- * instructions, all of them: ours, the host's, the disk's driver's;
- * docs/snapshots.md), and when the guest is done how its pages came in. */
+ * makes its first KN_RUN: rdtsc ticks less those the host spent halted
+ * (waiting for the disk), which under QEMU's -icount are instructions,
+ * all of them: ours, the host's, its disk driver's and file system's
+ * (docs/snapshots.md). And when the guest is done, how its pages came in. */
 static uint64_t restored_checksum(struct restore *r)
 {
 	if (r->lazy)
@@ -468,7 +472,7 @@ static uint64_t restored_checksum(struct restore *r)
 int snapshot_restore(struct guest *g, const struct launch_options *o)
 {
 	static struct restore r;
-	uint64_t ready;
+	struct launcher_clock ready;
 	int status;
 
 	r = (struct restore){ .g = g, .o = o, .lazy = o->lazy };
@@ -482,18 +486,19 @@ int snapshot_restore(struct guest *g, const struct launch_options *o)
 	status = r.lazy ? hand_lazily(&r) : hand_to_host(&r);
 	if (status != LAUNCHER_RUNNING)
 		return status;
-	ready = rdtsc();
+	ready = launcher_clock_now();
 	say(g, stdout, "guest %s restored from %s + %u deltas: memory checksum 0x%016llx",
 	    g->name, o->restore[0], o->restore_count - 1,
 	    (unsigned long long)restored_checksum(&r));
 	if (r.lazy)
-		say(g, stdout, "lazy restore: guest started after %llu instructions (%u pages "
-		    "with data in %u files)", (unsigned long long)(ready - launcher_start_tsc),
-		    files.count, o->restore_count);
+		say(g, stdout, "lazy restore: guest started after %llu instructions (%llu TSC "
+		    "ticks less %llu halted; %u pages with data in %u files)",
+		    (unsigned long long)((ready.tsc - launcher_start.tsc) -
+					 (ready.idle - launcher_start.idle)),
+		    (unsigned long long)(ready.tsc - launcher_start.tsc),
+		    (unsigned long long)(ready.idle - launcher_start.idle), files.count,
+		    o->restore_count);
 	output_write(&g->out, r.devices.line, r.devices.line_len);
 	output_show_partial(&g->out);
-	status = serve_guest(g);
-	if (r.lazy)
-		lazy_report(g, stdout);
-	return status;
+	return serve_guest(g);		/* main's end says how the pages came in */
 }
