@@ -169,6 +169,15 @@ static void apply_state(struct guest *g, const struct guest *t, const struct kn_
 	}
 }
 
+/* The shared page is held for the guest's life from here (V:350), so it
+ * must be there: a lazy restore fills it first (L:710). */
+static bool shared_page_missing(struct guest *g, uint32_t gpa)
+{
+	uint32_t last = gpa + sizeof(struct kennel_data) - 1;
+
+	return gpa && (gmap_missing(g, gpa / PAGE_SIZE) || gmap_missing(g, last / PAGE_SIZE));
+}
+
 int32_t guest_set_state(struct guest *g, const struct kn_guest_state *s)
 {
 	struct guest *t = kmalloc(sizeof(*t));
@@ -177,7 +186,11 @@ int32_t guest_set_state(struct guest *g, const struct kn_guest_state *s)
 	if (!t)
 		return -ENOMEM;
 	memcpy(t, g, sizeof(*t));
-	if (state_ok(g, t, s)) {
+	if (!state_ok(g, t, s)) {
+		err = -EINVAL;
+	} else if (shared_page_missing(g, s->data_gpa)) {
+		err = -EAGAIN;
+	} else {
 		apply_state(g, t, s);
 		err = 0;
 	}
