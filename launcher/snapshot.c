@@ -187,8 +187,8 @@ static int pages_to_save(struct guest *g, uint32_t kind, uint32_t *pages, uint32
  * may touch here (L:715): the host's scan says which (PAGE_IS_MISSING),
  * and their bytes are those of the files the guest was restored from
  * (restore_page, L:640), or zero for memory that was never filled. So a
- * lazy guest is saved as it is, bringing in nothing. A guest whose host
- * answers no such scan has no missing pages. */
+ * lazy guest is saved as it is, bringing in nothing. A guest that is not
+ * lazy, whose host may answer no such scan, has no missing pages. */
 struct missing {
 	uint8_t *bits;			/* one per page; NULL: none missing */
 };
@@ -206,8 +206,8 @@ static int find_missing(struct guest *g, struct missing *m)
 		};
 		int n = scan(g, &a);
 
-		if (n < 0 || a.walk_end <= at)
-			return m->bits ? -1 : 0;	/* no lazy memory here */
+		if (n < 0 || a.walk_end <= at)		/* no lazy memory here? */
+			return m->bits || g->lazy ? -1 : 0;
 		if (n && !m->bits && !(m->bits = calloc(g->mem.size / SNAP_PAGE / 8 + 1, 1)))
 			return -1;
 		for (int i = 0; i < n; i++)
