@@ -139,6 +139,7 @@ static void apply_state(struct guest *g, const struct guest *t, const struct kn_
 
 	memcpy(g->gdt, t->gdt, sizeof(g->gdt));
 	memcpy(g->idt, t->idt, sizeof(g->idt));
+	g->uf_state = 0;		/* what it waited for belonged to the old state */
 	g->gdt_version++;
 	g->descriptors_changed = true;
 	*g->regs = regs_of(&s->regs);
@@ -219,10 +220,14 @@ static uint32_t state_flags(const struct guest *g)
 	       (g->hcall_waiting ? KN_GS_HCALL_WAITING : 0);
 }
 
+/* A trap whose delivery waits for a page (H:245) is not in the state: the
+ * state is asked for again once the page has come and the trap is in. */
 int32_t guest_get_state(struct guest *g, struct kn_guest_state *s)
 {
 	const struct guest_regs *r = g->regs;
 
+	if (g->retry_trap)
+		return -EAGAIN;
 	fpu_release(g);
 	memset(s, 0, sizeof(*s));
 	s->size = sizeof(*s);

@@ -330,7 +330,8 @@ void hypercalls_init(void)
 		BUG_ON(!hcalls[nr].fn || !hcalls[nr].name);
 }
 
-static void do_call(struct guest *g, const struct kh_args *a, bool batched)
+static inline __attribute__((always_inline)) void
+do_call(struct guest *g, const struct kh_args *a, bool batched)
 {
 	if (a->nr >= KH_NR_CALLS) {
 		kill_guest(g, "unknown hypercall %u", a->nr);
