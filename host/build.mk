@@ -35,8 +35,9 @@ $(BUILD)/tests/unit/test_scan: $(UNIT_SRCS_test_scan) host/memory/scan.h arch/x8
 # (T:265), linked with the real frame allocator: under UBSan only, since
 # AddressSanitizer's own shadow sits where the host's direct map must be.
 UNIT_TESTS += test_gmap
-UNIT_SRCS_test_gmap := host/memory/gmap.c host/memory/shadow.c host/memory/access.c \
-	host/memory/guest_walk.c host/kernel/frames.c lib/bitmap.c lib/string.c
+UNIT_SRCS_test_gmap := host/memory/gmap.c host/memory/gmap_lazy.c host/memory/shadow.c \
+	host/memory/access.c host/memory/guest_walk.c host/kernel/frames.c lib/bitmap.c \
+	lib/string.c
 $(BUILD)/tests/unit/test_gmap: CFLAGS_NATIVE += -fsanitize=undefined -fno-sanitize-recover=all
 $(BUILD)/tests/unit/test_gmap: $(UNIT_SRCS_test_gmap) \
 	$(wildcard lib/*.h host/*.h host/memory/*.h host/kernel/*.h arch/x86/*.h) host/build.mk

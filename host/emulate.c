@@ -65,6 +65,8 @@ bool emulate_insn(struct guest *g)
 	if ((g->regs->cs & 3) != 1)
 		return false;
 	op = insn_byte(g, 0);
+	if (guest_waits(g))
+		return true;	/* its bytes are not there yet: tried again (V:570) */
 	if (op == 0xfa)					/* cli */
 		set_guest_irq_enabled(g, 0);
 	else if (op == 0xfb)				/* sti */
@@ -72,7 +74,9 @@ bool emulate_insn(struct guest *g)
 	else if (op == 0xf4)				/* hlt */
 		g->halted = true;
 	else if (!(len = emulate_io(g, op)))
-		return false;
+		return guest_waits(g);
+	if (guest_waits(g))
+		return true;
 	g->regs->eip += len;
 	g->stats.emulated++;
 	return true;

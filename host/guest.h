@@ -109,6 +109,19 @@ struct guest {
 	} checked_addresses;
 	struct kn_stats stats;
 	struct userfault *userfault;	/* KN_UF_OPEN's handle, or NULL (V:500) */
+	/* A missing page stopped the guest (L:710, V:570): KN_RUN returns
+	 * KN_EXIT_USERFAULT until the page is woken. */
+	union {
+		uint32_t uf_state;	/* nonzero: one of these, for run_guest (H:245) */
+		struct {
+			bool uf_waiting;
+			uint8_t unused;
+			uint16_t retry_trap;	/* vector + 1 of a trap to deliver again */
+		};
+	};
+	uint32_t uf_wait_gpa, uf_wait_flags;
+	bool exit_on_halt;		/* KN_EXIT_ON_HALT */
+	bool lazy;			/* its Launcher's faults in its memory are ours (V:578) */
 
 	/* A snapshot the monitor asked for (KN_CTL_SAVE, H:840): run_guest
 	 * returns KN_EXIT_SAVE, the Launcher saves and answers KN_SAVE_DONE. */
@@ -214,6 +227,19 @@ bool emulate_insn(struct guest *g);
 /* host/memory/userfault.c: the userfault handle (V:500). */
 int32_t userfault_open(struct guest *g, uint32_t flags);
 void userfault_guest_gone(struct guest *g);
+/* A page the guest, or the host for it (KN_UF_FLAG_HOST), could not use:
+ * queue its message and make the guest wait, or kill it (V:570). */
+void userfault_raise(struct guest *g, uint32_t gpa, uint32_t flags);
+/* The Launcher touched missing page gpa itself (V:578): told, refused. */
+void userfault_launcher_touch(struct guest *g, uint32_t gpa, bool write);
+
+/* Whether a missing page stopped the guest in the middle of something:
+ * whoever acts after touching guest memory asks, and gives up without
+ * acting, to start again from the beginning once the page is there. */
+static inline bool guest_waits(const struct guest *g)
+{
+	return g->uf_waiting;
+}
 
 /* host/guest_fpu.c */
 void fpu_init(void);

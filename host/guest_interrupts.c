@@ -59,13 +59,13 @@ static bool frame_stack(struct guest *g, uint32_t vector, uint32_t *ss, uint32_t
 	return true;
 }
 
-static void push_frame(struct guest *g, uint32_t vector, bool error_code)
+static bool push_frame(struct guest *g, uint32_t vector, bool error_code)
 {
 	struct guest_regs *r = g->regs;
 	uint32_t words[6], n = 0, ss, esp;
 
 	if (!frame_stack(g, vector, &ss, &esp))
-		return;
+		return false;
 	if (error_code)
 		words[n++] = r->errcode;
 	words[n++] = r->eip;
@@ -77,7 +77,10 @@ static void push_frame(struct guest *g, uint32_t vector, bool error_code)
 	}
 	esp -= n * 4;
 	guest_write_virt(g, segment_base(g, ss) + esp, words, n * 4);
+	if (guest_waits(g))
+		return false;		/* the stack's page is not there yet (below) */
 	r->ss = ss, r->esp = esp;
+	return true;
 }
 /*:*/
 
@@ -87,23 +90,29 @@ static void push_frame(struct guest *g, uint32_t vector, bool error_code)
  * Otherwise the host pushes the frame (H:530) and points cs:eip at the
  * gate's handler; an interrupt gate also clears the virtual IF, as the
  * CPU would clear the real one.:*/
-static void enter_handler(struct guest *g, uint32_t vector, bool error_code)
+static bool enter_handler(struct guest *g, uint32_t vector, bool error_code)
 {
 	struct desc gate = g->idt[vector];
 
 	if (!handler_in_bounds(g, gate)) {
 		kill_guest(g, "handler 0x%x:0x%x of vector %u %s", GUEST_CS, gate_offset(gate),
 			   vector, SWITCHER_REACHED);
-		return;
+		return false;
 	}
-	push_frame(g, vector, error_code);
+	if (!push_frame(g, vector, error_code))
+		return false;
 	g->regs->cs = GUEST_CS;
 	g->regs->eip = gate_offset(gate);
 	g->regs->eflags &= ~(EFLAGS_TF | EFLAGS_NT | EFLAGS_RF | EFLAGS_VM);
 	if (gate_type(gate) == GATE_INTERRUPT)
 		set_guest_irq_enabled(g, 0);
+	return true;
 }
 
+/* A frame that lands on a page not there yet (V:570) is not
+ * pushed: nothing of the guest changes, and the delivery starts again
+ * once the page has come, a trap by run_guest (retry_trap, H:245), an
+ * interrupt by being pending again. */
 void deliver_trap(struct guest *g, uint32_t vector)
 {
 	if (!gate_present(g->idt[vector])) {
@@ -111,8 +120,10 @@ void deliver_trap(struct guest *g, uint32_t vector)
 			   trap_name(vector), g->regs->eip);
 		return;
 	}
-	enter_handler(g, vector, vector_has_error_code(vector));
-	g->stats.reflected++;
+	if (enter_handler(g, vector, vector_has_error_code(vector)))
+		g->stats.reflected++;
+	else if (guest_waits(g))
+		g->retry_trap = (uint16_t)(vector + 1);	/* again, later (above) */
 }
 /*:*/
 
@@ -170,7 +181,10 @@ void maybe_deliver_interrupt(struct guest *g)
 	irq = take_lowest(g, deliverable);
 	g->halted = false;
 	if (gate_present(g->idt[KH_IRQ_VECTOR_BASE + irq])) {
-		enter_handler(g, KH_IRQ_VECTOR_BASE + irq, false);
+		if (!enter_handler(g, KH_IRQ_VECTOR_BASE + irq, false) && guest_waits(g)) {
+			raise_irq(g, irq);	/* offered again (above) */
+			return;
+		}
 		g->stats.irqs_delivered++;
 	}
 	show_pending(g, g->irqs_pending & ~v.blocked_irqs);

@@ -139,6 +139,7 @@ static void apply_state(struct guest *g, const struct guest *t, const struct kn_
 
 	memcpy(g->gdt, t->gdt, sizeof(g->gdt));
 	memcpy(g->idt, t->idt, sizeof(g->idt));
+	g->uf_state = 0;		/* what it waited for belonged to the old state */
 	g->gdt_version++;
 	g->descriptors_changed = true;
 	*g->regs = regs_of(&s->regs);
@@ -169,6 +170,15 @@ static void apply_state(struct guest *g, const struct guest *t, const struct kn_
 	}
 }
 
+/* The shared page is held for the guest's life from here (V:350), so it
+ * must be there: a lazy restore fills it first (L:710). */
+static bool shared_page_missing(struct guest *g, uint32_t gpa)
+{
+	uint32_t last = gpa + sizeof(struct kennel_data) - 1;
+
+	return gpa && (gmap_missing(g, gpa / PAGE_SIZE) || gmap_missing(g, last / PAGE_SIZE));
+}
+
 int32_t guest_set_state(struct guest *g, const struct kn_guest_state *s)
 {
 	struct guest *t = kmalloc(sizeof(*t));
@@ -177,7 +187,11 @@ int32_t guest_set_state(struct guest *g, const struct kn_guest_state *s)
 	if (!t)
 		return -ENOMEM;
 	memcpy(t, g, sizeof(*t));
-	if (state_ok(g, t, s)) {
+	if (!state_ok(g, t, s)) {
+		err = -EINVAL;
+	} else if (shared_page_missing(g, s->data_gpa)) {
+		err = -EAGAIN;
+	} else {
 		apply_state(g, t, s);
 		err = 0;
 	}
@@ -206,10 +220,14 @@ static uint32_t state_flags(const struct guest *g)
 	       (g->hcall_waiting ? KN_GS_HCALL_WAITING : 0);
 }
 
+/* A trap whose delivery waits for a page (H:245) is not in the state: the
+ * state is asked for again once the page has come and the trap is in. */
 int32_t guest_get_state(struct guest *g, struct kn_guest_state *s)
 {
 	const struct guest_regs *r = g->regs;
 
+	if (g->retry_trap)
+		return -EAGAIN;
 	fpu_release(g);
 	memset(s, 0, sizeof(*s));
 	s->size = sizeof(*s);

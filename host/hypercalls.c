@@ -40,6 +40,8 @@ static void hc_init(struct guest *g, const struct kh_args *a)
 		return;
 	}
 	syscall_vector = guest_read_u32(g, a->arg1 + offsetof(struct kennel_data, syscall_vector));
+	if (guest_waits(g))
+		return;		/* the shared page is not there yet: again, later */
 	if ((problem = syscall_vector_problem(syscall_vector))) {
 		kill_guest(g, "KH_INIT: syscall_vector %u %s", syscall_vector, problem);
 		return;
@@ -65,6 +67,7 @@ static void printable(char *s)
 
 static void hc_shutdown(struct guest *g, const struct kh_args *a)
 {
+	char message[sizeof(g->exit.message)];
 	uint32_t len;
 
 	if (a->arg2 != KH_SHUTDOWN_POWEROFF && a->arg2 != KH_SHUTDOWN_CRASH) {
@@ -82,9 +85,12 @@ static void hc_shutdown(struct guest *g, const struct kh_args *a)
 	}
 	len = guest_limit(g) - a->arg1;
 	len = len < KH_MESSAGE_MAX ? len : KH_MESSAGE_MAX;
+	memset(message, 0, sizeof(message));
+	guest_read(g, a->arg1, message, len);
+	if (guest_waits(g))
+		return;
 	guest_exit_to_launcher(g, KN_EXIT_SHUTDOWN, a->arg2, a->arg3);
-	memset(g->exit.message, 0, sizeof(g->exit.message));
-	guest_read(g, a->arg1, g->exit.message, len);
+	memcpy(g->exit.message, message, sizeof(message));
 	g->exit.message[KH_MESSAGE_MAX] = 0;
 	printable(g->exit.message);
 	g->dead = true;
@@ -324,7 +330,8 @@ void hypercalls_init(void)
 		BUG_ON(!hcalls[nr].fn || !hcalls[nr].name);
 }
 
-static void do_call(struct guest *g, const struct kh_args *a, bool batched)
+static inline __attribute__((always_inline)) void
+do_call(struct guest *g, const struct kh_args *a, bool batched)
 {
 	if (a->nr >= KH_NR_CALLS) {
 		kill_guest(g, "unknown hypercall %u", a->nr);
@@ -341,6 +348,16 @@ static void do_call(struct guest *g, const struct kh_args *a, bool batched)
 	g->stats.hypercalls[a->nr]++;
 	hcalls[a->nr].fn(g, a);
 }
+
+/* A call that stopped for a page (H:320) did not happen. */
+static void call_stalled(struct guest *g, const struct kh_args *a, bool batched)
+{
+	if (!guest_waits(g))
+		return;
+	g->hcall_waiting = !batched;
+	if (a->nr < KH_NR_CALLS)
+		g->stats.hypercalls[a->nr]--;
+}
 /*:*/
 
 /*H:320 do_hypercalls, first on every pass of run_guest (H:210). The
@@ -351,7 +368,14 @@ static void do_call(struct guest *g, const struct kh_args *a, bool batched)
  * async_next, says where to look. Then the synchronous call, if the last
  * exit was one (handle_trap noted it, H:240): its number and arguments
  * are the registers the guest loaded before "int $0x1f", which the
- * Switcher saved in g->regs (S:020). Next: the handlers, H:330.:*/
+ * Switcher saved in g->regs (S:020).
+ *
+ * A call that reached a page not there yet (a buffer, a message,
+ * V:570) has not happened: every handler reads before it acts and asks
+ * guest_waits in between, so it gave up without a change, and it runs
+ * again from the start once the page has come. Its ring slot stays
+ * READY; a synchronous call stays waiting; its count is taken back.
+ * Next: the handlers, H:330.:*/
 static void drain_async_ring(struct guest *g)
 {
 	struct kh_args a;
@@ -366,6 +390,10 @@ static void drain_async_ring(struct guest *g)
 			break;
 		guest_read(g, KDATA(g, async_calls) + i * sizeof(a), &a, sizeof(a));
 		do_call(g, &a, true);
+		if (g->exit_ready && guest_waits(g)) {
+			call_stalled(g, &a, true);
+			break;		/* the slot stays READY: run again (H:320) */
+		}
 		guest_write(g, KDATA(g, async_status) + i, &done, 1);
 		g->async_next = (i + 1) % KH_ASYNC_SLOTS;
 	}
@@ -383,6 +411,8 @@ void do_hypercalls(struct guest *g)
 	a = (struct kh_args){ g->regs->eax, g->regs->ebx, g->regs->ecx,
 			      g->regs->edx, g->regs->esi };
 	do_call(g, &a, false);
+	if (g->exit_ready)
+		call_stalled(g, &a, false);
 }
 /*:*/
 

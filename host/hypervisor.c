@@ -22,10 +22,12 @@
  * (V) have chapters of their own. Next: H:010. */
 #include "host/hypervisor.h"
 #include "host/guest.h"
+#include "host/memory/guest_memory.h"
 
 void hypervisor_init(void)
 {
 	hypercalls_init();
+	gmap_lazy_init();
 	switcher_init();
 	fpu_init();
 	interrupts_init();

@@ -151,6 +151,15 @@ static int32_t kn_init(struct file *f, uint32_t uarg)
  * tell the Launcher why. A Launcher that takes console input is waiting
  * for it now, so its guest's prompt is shown (U:250). A dead guest's exit
  * is sticky: running it again only repeats why it died.:*/
+/* KN_EXIT_ON_HALT (H:245): 0 or 1, nothing else. */
+static int32_t kn_exit_on_halt(struct guest *g, uint32_t on)
+{
+	if (on > 1)
+		return -EINVAL;
+	g->exit_on_halt = on;
+	return 0;
+}
+
 static int32_t kn_run(struct guest *g, uint32_t uarg)
 {
 	if (g->flags & KN_INIT_WAKE_ON_INPUT)
@@ -261,6 +270,7 @@ static int32_t kn_ioctl(struct file *f, uint32_t request, uint32_t uarg)
 	case KN_SET_STATE:	return kn_set_state(g, uarg);
 	case KN_SAVE_DONE:	return kn_save_done(g, uarg);
 	case KN_UF_OPEN:	return userfault_open(g, uarg);
+	case KN_EXIT_ON_HALT:	return kn_exit_on_halt(g, uarg);
 	default:		return -ENOTTY;
 	}
 }

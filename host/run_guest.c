@@ -126,25 +126,25 @@ static bool selectors_ok(struct guest *g, const char **why)
 	return true;
 }
 
-static void enter_guest(struct guest *g)
+static bool enter_guest(struct guest *g)
 {
 	const char *why;
 
 	if (!selectors_ok(g, &why)) {
 		kill_guest(g, "bad guest state: %s", why);
-		return;
+		return false;
 	}
 	if (!addresses_ok(g, &why)) {
 		kill_guest(g, "bad guest state: %s", why);
-		return;
+		return false;
 	}
 	g->regs->eflags = guest_eflags(g->regs->eflags);
 	update_guest_time(g);
 	if (g->wp_pending)
 		shadow_write_protect(g);
 	shadow_pin_stack(g);
-	if (g->dead)
-		return;
+	if (g->exit_ready)
+		return false;		/* dead, or its stack is not there yet (V:570) */
 	irq_disable();
 	fpu_before_entry(g);
 	/* A kill is final: nothing of a dead guest runs again, however late in
@@ -156,6 +156,7 @@ static void enter_guest(struct guest *g)
 	irq_enable();
 	trim_selectors(g->regs);
 	g->stats.switches++;
+	return true;
 }
 /*:*/
 
@@ -216,6 +217,32 @@ static void handle_trap(struct guest *g)
 }
 /*:*/
 
+/*H:245 A guest waiting for a page (V:570) goes back to the Launcher
+ * first thing on every pass, with the page, until the page is woken; a
+ * trap whose delivery stopped for a page (its frame on a stack page not
+ * there yet) is delivered again, from the start, once it may go on. A
+ * halted guest whose Launcher asked (KN_EXIT_ON_HALT: a lazy restore's
+ * prefetcher, L:720) goes back to it instead of sleeping. */
+static bool uf_state_says_exit(struct guest *g)
+{
+	uint32_t vector = g->retry_trap - 1;
+
+	if (g->uf_waiting) {
+		guest_exit_to_launcher(g, KN_EXIT_USERFAULT, g->uf_wait_gpa, g->uf_wait_flags);
+		return true;
+	}
+	g->retry_trap = 0;
+	deliver_trap(g, vector);
+	return g->exit_ready;
+}
+
+static bool exit_on_halt(struct guest *g)
+{
+	if (g->exit_on_halt && !interrupt_deliverable(g))
+		guest_exit_to_launcher(g, KN_EXIT_HALTED, 0, 0);
+	return g->exit_ready;
+}
+
 /*H:225 A paused guest (KN_CTL_PAUSE, from the monitor: H:700) is not
  * entered: its Launcher sleeps here, inside KN_RUN, until the guest is
  * resumed or killed or the Launcher itself is, with the same sleep
@@ -250,6 +277,8 @@ void run_guest(struct guest *g)
 		}
 		if (g->save_pending && guest_take_save(g))
 			break;
+		if (g->uf_state && uf_state_says_exit(g))
+			break;
 		if (g->paused) {
 			wait_while_paused(g);
 			continue;
@@ -262,17 +291,16 @@ void run_guest(struct guest *g)
 			break;
 		}
 		maybe_deliver_interrupt(g);
-		if (g->halted) {
+		if (g->halted && !exit_on_halt(g)) {
 			wait_for_interrupt(g);
 			continue;
 		}
-		if (g->dead)
-			break;
+		if (g->exit_ready)
+			break;		/* death, or a page to wait for (V:570) */
 		sched_preempt_point();
 		if (g->dead || g->paused)
 			continue;	/* the monitor's doing, while others ran */
-		enter_guest(g);
-		if (!g->dead)
+		if (enter_guest(g) && !g->dead)
 			handle_trap(g);
 	}
 }

@@ -79,7 +79,10 @@ struct kn_regs {
  * KN_SET_STATE, between two KN_RUNs (the guest is not running then). A
  * snapshot file is untrusted input, so KN_SET_STATE checks all of it as
  * the hypercalls that set each part would (H:810) and refuses the whole
- * with -EINVAL, changing nothing, if any part is wrong. The timer travels
+ * with -EINVAL, changing nothing, if any part is wrong (-EAGAIN if the
+ * page of its shared data is missing, L:710). KN_GET_STATE says -EAGAIN
+ * while a trap's delivery waits for a page: resolve it, run, ask again.
+ * The timer travels
  * as the time left, since host ticks mean nothing in another boot; the
  * guest's clock as the value it had, so it goes on from there. */
 #define KN_GDT_SLOTS		16	/* GDT_ENTRIES (arch/x86/desc.h) */

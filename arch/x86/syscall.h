@@ -30,7 +30,7 @@
 #define SYS_FSTAT	8	/* (fd, struct k_stat *) -> 0 */
 #define SYS_READDIR	9	/* (const char *dir, int index, struct k_dirent *) -> 0, -ENOENT past the end */
 #define SYS_MMAP	10	/* (size_t len, uint32 flags) -> address of zeroed, RW memory */
-#define MMAP_RESERVE	0x1	/* SYS_MMAP: address space only, no frames (U:160) */
+#define MMAP_RESERVE	0x1	/* SYS_MMAP: address space only, no frames (U:920) */
 #define SYS_MUNMAP	11	/* (void *addr, size_t len) -> 0 */
 #define SYS_SPAWN	12	/* (const char *path, char *const argv[]) -> pid */
 #define SYS_WAIT	13	/* (int pid or -1, int *status or NULL) -> pid */

@@ -270,6 +270,8 @@ void trap_user_fault(struct trap_frame *f)
 	}
 	if (f->vector == VEC_PAGE && uspace_watch_fault(current, cr2, f->error))
 		return;		/* a watched page's write: retried (U:900) */
+	if (f->vector == VEC_PAGE && uspace_demand_fault(current, cr2, f->error & PF_WRITE))
+		return;		/* filled on demand: retried (U:935) */
 	console_flush(current);
 	report_fault(current, f, cr2);
 	proc_exit(EXIT_FAULTED);

@@ -43,6 +43,18 @@ struct watched_range {
 	void *ctx;
 };
 
+/* Address space with no frames until its owner puts them in, and the
+ * owner's fault handler (U:920): true if the page at va is there now. */
+#define USPACE_RESERVES	4
+
+typedef bool (*uspace_fault_fn)(void *ctx, uint32_t va, bool write);
+
+struct demand_range {
+	uint32_t va, len;		/* len 0: a free slot */
+	uspace_fault_fn fn;		/* NULL: no owner yet, a fault is a fault */
+	void *ctx;
+};
+
 struct process {
 	int32_t pid;
 	char name[K_NAME_MAX];		/* the path it was started from */
@@ -62,6 +74,7 @@ struct process {
 	uint64_t wake_tick;		/* SYS_SLEEP: wake at this tick; 0 = no */
 	struct pinned_range pins[USPACE_PINS];	/* uspace_pin; len 0 = free */
 	struct watched_range watches[USPACE_WATCHES];	/* uspace_watch */
+	struct demand_range reserves[USPACE_RESERVES];	/* uspace_mmap_reserve */
 };
 
 /* The trap frame every entry from ring 3 leaves at the top of the

@@ -142,6 +142,10 @@ int32_t sys_meminfo(void)
 
 int32_t sys_mmap(void)
 {
+	if (syscall_arg(1) & ~MMAP_RESERVE)
+		return -EINVAL;
+	if (syscall_arg(1) & MMAP_RESERVE)
+		return uspace_mmap_reserve(current, syscall_arg(0));
 	return uspace_mmap(current, syscall_arg(0));
 }
 

@@ -23,6 +23,13 @@ static uint32_t pte_of(uint32_t va)
 	return vm_lookup(current->pgdir, va);
 }
 
+/* A page the OS would copy through that is not there, in memory filled
+ * on demand (U:920): its owner may put it in now, as for a fault. */
+static bool demand_filled(uint32_t va, bool write)
+{
+	return uspace_demand_fault(current, va, write) && user_pte_ok(pte_of(va), write);
+}
+
 int32_t user_check(uint32_t addr, uint32_t len, bool write)
 {
 	if (!user_range_ok(addr, len))
@@ -30,7 +37,7 @@ int32_t user_check(uint32_t addr, uint32_t len, bool write)
 	if (len == 0)
 		return 0;
 	for (uint32_t va = page_round_down(addr); va < addr + len; va += PAGE_SIZE)
-		if (!user_pte_ok(pte_of(va), write))
+		if (!user_pte_ok(pte_of(va), write) && !demand_filled(va, write))
 			return -EFAULT;
 	return 0;
 }

@@ -22,6 +22,9 @@ static inline bool user_range_ok(uint32_t addr, uint32_t len)
  * writable, but made read-only for now so that its next write is heard
  * of (a write watch, U:900). */
 #define PTE_WATCHED	0x200u
+/* Another: the frame is not the process's (the host's shared zero frame,
+ * put in read-only by uspace_install, U:930); teardown leaves it alone. */
+#define PTE_BORROWED	0x400u
 
 /* A page-table entry a user program may read through (and, if write, write
  * through): present and user, and writable when asked, a watched page

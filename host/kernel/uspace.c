@@ -3,10 +3,12 @@
  * A process's page directory shares the kernel's half with every other
  * (vm_pgdir_create); the user half below USER_SPACE_END is its own, and
  * every page present there is a frame the process owns, given to it
- * zeroed. That one rule makes teardown simple: walk the user half, free
- * each present frame, then the tables and the directory. Nothing is
- * demand-paged: SYS_MMAP takes its frames at once, so a program learns
- * about a shortage from SYS_MMAP's -ENOMEM, never from a fault later.
+ * zeroed, except one marked borrowed (U:920). That rule makes teardown
+ * simple: walk the user half, free each present frame it owns, then the
+ * tables and the directory. SYS_MMAP takes its frames at once, so a
+ * program learns about a shortage from SYS_MMAP's -ENOMEM, never from a
+ * fault later; only memory reserved for an owner who fills it on demand
+ * (a guest's, lazily: U:920) comes later, page by page.
  * The loader writes code and arguments through the kernel's direct map
  * (uspace_write), which is why read-only pages are no obstacle to it.
  * Next: the CPU state a new process starts from, back in host/kernel/spawn.c
@@ -23,6 +25,7 @@
 #include "host/kernel/sched.h"
 
 #define MMAP_PREEMPT_PAGES 256	/* a big SYS_MMAP offers the CPU this often */
+#define TABLE_SPAN	(PTRS_PER_TABLE * PAGE_SIZE)	/* what one page table maps */
 
 static void zero_frame(uint32_t pa)
 {
@@ -71,6 +74,8 @@ void uspace_unmap(struct process *p, uint32_t va, uint32_t len)
 		if (!(pte & PTE_PRESENT))
 			continue;
 		vm_unmap(p->pgdir, page);
+		if (pte & PTE_BORROWED)
+			continue;
 		BUG_ON(frame_free(pte_frame(pte)) != 0);
 		p->pages--;
 	}
@@ -96,7 +101,7 @@ static void free_table_pages(uint32_t pde)
 	const uint32_t *table = phys_to_virt(pte_frame(pde));
 
 	for (uint32_t i = 0; i < PTRS_PER_TABLE; i++)
-		if (table[i] & PTE_PRESENT)
+		if ((table[i] & (PTE_PRESENT | PTE_BORROWED)) == PTE_PRESENT)
 			BUG_ON(frame_free(pte_frame(table[i])) != 0);
 }
 
@@ -111,16 +116,37 @@ void uspace_destroy(struct process *p)
 	p->pages = 0;
 }
 
-/* First fit: the lowest run of npages unmapped pages in the mmap region. */
-static uint32_t find_hole(struct process *p, uint32_t npages)
+/* First fit: the lowest run of npages pages in the mmap region that are
+ * neither mapped nor reserved (U:920). A slot with no page table is 1024
+ * free pages at once, so the search costs what is mapped, not what is
+ * asked for. */
+static uint32_t free_run_at(struct process *p, uint32_t va, uint32_t *next)
 {
-	uint32_t run = 0;
+	uint32_t end = uspace_reserved_end(p, va);
 
-	for (uint32_t va = USER_MMAP_BASE; va < MMAP_LIMIT; va += PAGE_SIZE) {
-		if (vm_lookup(p->pgdir, va) & PTE_PRESENT)
-			run = 0;
-		else if (++run == npages)
-			return va - (npages - 1) * PAGE_SIZE;
+	if (end) {
+		*next = end;
+		return 0;
+	}
+	if (!(p->pgdir[pgd_index(va)] & PTE_PRESENT) && !(va & (TABLE_SPAN - 1))) {
+		*next = va + TABLE_SPAN;
+		return PTRS_PER_TABLE;
+	}
+	*next = va + PAGE_SIZE;
+	return vm_lookup(p->pgdir, va) & PTE_PRESENT ? 0 : 1;
+}
+
+uint32_t uspace_find_hole(struct process *p, uint32_t npages)
+{
+	uint32_t run = 0, start = USER_MMAP_BASE, next;
+
+	for (uint32_t va = USER_MMAP_BASE; va < MMAP_LIMIT; va = next) {
+		uint32_t n = free_run_at(p, va, &next);
+
+		if (!n)
+			run = 0, start = next;
+		else if ((run += n) >= npages && start + npages * PAGE_SIZE <= MMAP_LIMIT)
+			return start;
 	}
 	return 0;
 }
@@ -150,7 +176,7 @@ int32_t uspace_mmap(struct process *p, uint32_t len)
 	if (len > MMAP_LIMIT - USER_MMAP_BASE)
 		return -ENOMEM;
 	npages = page_round_up(len) / PAGE_SIZE;
-	if (npages > frames_free_count() || !(va = find_hole(p, npages)))
+	if (npages > frames_free_count() || !(va = uspace_find_hole(p, npages)))
 		return -ENOMEM;
 	err = map_preemptible(p, va, npages);
 	if (err) {
@@ -207,7 +233,10 @@ int32_t uspace_munmap(struct process *p, uint32_t va, uint32_t len)
 		return -EINVAL;
 	if (uspace_pinned(p, va, len))
 		return -EBUSY;
+	if (uspace_reserved(p, va, 1) && !uspace_reserved(p, va, len))
+		return -EINVAL;		/* never across a reservation's end (U:925) */
 	uspace_unmap(p, va, len);
+	uspace_unreserve(p, va, len);
 	return 0;
 }
 

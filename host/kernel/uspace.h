@@ -45,6 +45,31 @@ void uspace_watch_resolve(struct process *p, uint32_t va);
  * to an armed page, now resolved (the program retries the write). */
 bool uspace_watch_fault(struct process *p, uint32_t va, uint32_t error);
 
+/* uspace.c: first fit, npages unmapped and unreserved pages, or 0. */
+uint32_t uspace_find_hole(struct process *p, uint32_t npages);
+
+/* uspace_demand.c (U:920): memory with no frames yet. SYS_MMAP with
+ * MMAP_RESERVE: the address, or -EINVAL, -ENOMEM. */
+int32_t uspace_mmap_reserve(struct process *p, uint32_t len);
+/* Whether all of [va, va+len) is inside one reservation. */
+bool uspace_reserved(struct process *p, uint32_t va, uint32_t len);
+uint32_t uspace_reserved_end(struct process *p, uint32_t va);
+/* SYS_MUNMAP's: true if [va, va+len) was exactly a reservation, now gone. */
+bool uspace_unreserve(struct process *p, uint32_t va, uint32_t len);
+/* The reservation holding [va, va+len) faults to fn(ctx, page, write)
+ * (NULL: to nobody). 0, -EINVAL, or -EBUSY if it has a handler already. */
+int32_t uspace_on_fault(struct process *p, uint32_t va, uint32_t len, uspace_fault_fn fn,
+			void *ctx);
+/* Put frame at va (reserved, empty or borrowed): the process's own,
+ * writable, or borrowed, read-only. 0 or -ENOMEM. */
+int32_t uspace_install(struct process *p, uint32_t va, uint32_t frame, bool borrowed);
+/* The frame mapped at va, whatever its rights, or 0. */
+uint32_t uspace_frame_at(struct process *p, uint32_t va);
+/* Whether any page of [va, va+len) has a frame yet. */
+bool uspace_has_frames(struct process *p, uint32_t va, uint32_t len);
+/* A fault at va in a reservation: true if its handler put the page there. */
+bool uspace_demand_fault(struct process *p, uint32_t va, bool write);
+
 /* SYS_MUNMAP: 0, -EINVAL, or -EBUSY for a guest's memory. */
 int32_t uspace_munmap(struct process *p, uint32_t va, uint32_t len);
 

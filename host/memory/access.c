@@ -9,18 +9,29 @@
  *
  * A failed check is the guest's fault, never the host's: the guest is
  * killed with the address and length, reads return zeroes, and the caller
- * goes on as if nothing happened until run_guest notices the death. */
+ * goes on as if nothing happened until run_guest notices the death. A
+ * page that is not there yet (missing, or write-protected for a userfault
+ * handle) is not a failure but a wait: the fault is raised with the HOST
+ * flag (V:570), reads return zeroes all the same, and the caller, which
+ * asks guest_waits before it acts on what it read, gives up to be
+ * started again once the page has come (Xen's retry: the host never
+ * sleeps in the middle of a copy). */
+#include "arch/x86/kennel_userfault.h"
 #include "lib/string.h"
 #include "host/memory/guest_memory.h"
 #include "host/kernel/layout.h"
 
-static bool copy_pages(struct guest *g, uint32_t gpa, uint8_t *buf, uint32_t len, bool write)
+static inline __attribute__((always_inline)) bool
+copy_pages(struct guest *g, uint32_t gpa, uint8_t *buf, uint32_t len, bool write)
 {
 	while (len) {
 		uint32_t room = PAGE_SIZE - (gpa & ~PAGE_MASK), n = len < room ? len : room;
+		int32_t err = gmap_copy(g, gpa, buf, n, write);
 
-		if (!gmap_copy(g, gpa, buf, n, write))
-			return false;
+		if (err == -EAGAIN)
+			userfault_raise(g, gpa, KN_UF_FLAG_HOST | (write ? KN_UF_FLAG_WRITE : 0));
+		if (err)
+			return err == -EAGAIN;
 		gpa += n;
 		buf += n;
 		len -= n;
@@ -72,6 +83,8 @@ void guest_read(struct guest *g, uint32_t gpa, void *buf, uint32_t len)
 	if (!guest_range_ok(g, gpa, len) || !copy_pages(g, gpa, buf, len, false)) {
 		memset(buf, 0, len);
 		kill_guest(g, "bad read address 0x%x len %u", gpa, len);
+	} else if (guest_waits(g)) {
+		memset(buf, 0, len);
 	}
 }
 
@@ -129,7 +142,8 @@ static bool translate(struct guest *g, uint32_t va, bool write, uint32_t *gpa)
 {
 	if (guest_virt_to_phys(g, va, write, gpa))
 		return true;
-	kill_guest(g, "bad %s virtual address 0x%x", write ? "write" : "read", va);
+	if (!guest_waits(g))
+		kill_guest(g, "bad %s virtual address 0x%x", write ? "write" : "read", va);
 	return false;
 }
 

@@ -13,18 +13,21 @@
  * and nobody turns a host frame back into a guest page: a shadow table
  * remembers the gpfn of each of its entries beside it (V:176).
  *
- * Today every page is PRESENT: guest-physical page X is the Launcher's
- * page at mem_base + X * 4096, which KN_INIT found present and writable
- * and the OS keeps from being unmapped while the guest lives (the pin,
- * U:145). The Launcher's mapping is each page's base reference, so a page
- * that nobody else uses has ref 1, and PINNED (ref > 1) means "in use by
- * the host or by a shadow". Next: V:310. */
+ * A PRESENT page is the Launcher's page at mem_base + X * 4096 for
+ * guest-physical page X, which the OS keeps from being unmapped while the
+ * guest lives (the pin, U:145). The Launcher's mapping is each page's
+ * base reference, so a page that nobody else uses has ref 1, and PINNED
+ * (ref > 1) means "in use by the host or by a shadow". A page of memory
+ * the Launcher reserved without frames starts MISSING, with no frame and
+ * no reference, and comes later through its userfault handle, as its own
+ * frame or as the shared zero frame (gmap_lazy.c, V:560). Next: V:310. */
 #include "lib/string.h"
 #include "host/memory/guest_memory.h"
 #include "host/kernel/usercopy.h"
 #include "host/kernel/frames.h"
 #include "host/kernel/layout.h"
 #include "host/kernel/console.h"
+#include "host/kernel/uspace.h"
 
 #define GPAGE_REF_MAX	0xffffu
 
@@ -32,11 +35,25 @@ _Static_assert(sizeof(struct gpage) == 8, "a guest of 1 GiB has a 2 MiB gmap, no
 _Static_assert((uint16_t)GPAGE_REF_MAX == GPAGE_REF_MAX, "ref is 16 bits");
 
 /*V:310 Building the gmap at KN_INIT, after the pin: every page must be a
- * present, writable page of the Launcher's. A page starts WRITTEN and not
+ * present, writable page of the Launcher's, or reserved without a frame
+ * (U:920), which starts MISSING. A present page starts WRITTEN and not
  * armed: as in Linux's PAGEMAP_SCAN, a page nobody has write-protected
  * counts as written (the Launcher wrote the kernel into it), and only
- * gmap_write_protect (V:340) starts tracking. The caller tears down
- * whatever was built if this fails. */
+ * gmap_write_protect (V:340) starts tracking. Memory reserved whole is
+ * all MISSING, which the zeroed array already says, so it costs nothing
+ * per page: a lazily restored guest starts in the same time whatever its
+ * size. The caller tears down whatever was built if this fails. */
+static int32_t gmap_page_init(struct guest *g, uint32_t gpfn)
+{
+	uint32_t va = g->mem_base + gpfn * PAGE_SIZE, frame = user_frame(g->launcher, va);
+
+	if (!frame)
+		return uspace_reserved(g->launcher, va, PAGE_SIZE) ? 0 : -EFAULT;
+	g->gpages[gpfn] = (struct gpage){ frame, 1, GPAGE_PRESENT, GPAGE_WRITTEN };
+	g->gmap_live++;
+	return 0;
+}
+
 static uint32_t gmap_pages(const struct guest *g)
 {
 	return (g->pfn_limit * sizeof(struct gpage) + PAGE_SIZE - 1) / PAGE_SIZE;
@@ -52,28 +69,28 @@ int32_t gmap_init(struct guest *g)
 		return -ENOMEM;
 	g->gpages = phys_to_virt(pa);
 	memset(g->gpages, 0, gmap_pages(g) * PAGE_SIZE);
-	for (uint32_t gpfn = 0; gpfn < g->pfn_limit; gpfn++) {
-		uint32_t frame = user_frame(g->launcher, g->mem_base + gpfn * PAGE_SIZE);
-
-		if (!frame)
+	_Static_assert(GPAGE_MISSING == 0, "a zeroed gpage is a missing page");
+	if (uspace_reserved(g->launcher, g->mem_base, guest_limit(g)) &&
+	    !uspace_has_frames(g->launcher, g->mem_base, guest_limit(g)))
+		return gmap_lazy_attach(g);
+	for (uint32_t gpfn = 0; gpfn < g->pfn_limit; gpfn++)
+		if (gmap_page_init(g, gpfn))
 			return -EFAULT;
-		g->gpages[gpfn] = (struct gpage){ frame, 1, GPAGE_PRESENT, GPAGE_WRITTEN };
-		g->gmap_live++;
-	}
-	return 0;
+	return g->gmap_live == g->pfn_limit ? 0 : gmap_lazy_attach(g);
 }
 
 /*V:320 gmap_get and gmap_put: the one way to use a guest page. A request
  * is checked against pfn_limit, refused with -ESHUTDOWN once teardown has
  * begun (an ordinary error, as any other: the caller kills or gives up),
  * and with -EAGAIN for a page with no frame (no such page yet: room for
- * the pager and userfaults). A write through the reference marks the page
+ * the pager and userfaults; gmap_get_slow, V:565, says which, and makes a
+ * zero page a page of its own on its first write). A write through the reference marks the page
  * WRITTEN here, before the frame is handed out, so no write can happen
  * unrecorded; any use marks it ACCESSED. The count is 16 bits: a page
  * held 65,535 times is refused with -ERANGE (a guest mapping one page
  * at that many addresses is killed by the shadow code). */
-static inline int32_t get_page(struct guest *g, uint32_t gpfn, enum gmap_intent intent,
-			       uint32_t *frame)
+static inline int32_t get_present(struct guest *g, uint32_t gpfn, enum gmap_intent intent,
+				  uint32_t *frame)
 {
 	struct gpage *p;
 
@@ -82,7 +99,7 @@ static inline int32_t get_page(struct guest *g, uint32_t gpfn, enum gmap_intent 
 	if (g->gmap_dying)
 		return -ESHUTDOWN;
 	p = &g->gpages[gpfn];
-	if (p->state != GPAGE_PRESENT)
+	if (p->state != GPAGE_PRESENT || (intent != GMAP_READ && (p->flags & GPAGE_UFWP)))
 		return -EAGAIN;
 	if (p->ref == GPAGE_REF_MAX)
 		return -ERANGE;
@@ -92,6 +109,18 @@ static inline int32_t get_page(struct guest *g, uint32_t gpfn, enum gmap_intent 
 		pm_scan_note_written(g, gpfn);	/* the scan's index (V:420) */
 	*frame = p->frame;
 	return 0;
+}
+
+/* The same for any page: a zero page is fine to read and copied for a
+ * write (V:565). The words below use get_present alone, so that the walks'
+ * reads stay short, and leave anything else to the general copy. */
+static int32_t get_page(struct guest *g, uint32_t gpfn, enum gmap_intent intent, uint32_t *frame)
+{
+	int32_t err = get_present(g, gpfn, intent, frame);
+
+	if (err == -EAGAIN && gpfn < g->pfn_limit && !(err = gmap_get_slow(g, gpfn, intent)))
+		err = get_present(g, gpfn, intent, frame);
+	return err;
 }
 
 /* A put without a get is a host bug. The last reference of a page goes
@@ -120,21 +149,22 @@ void gmap_put(struct guest *g, uint32_t gpfn)
 
 /* The host's copies (V:200) in one call per page: n bytes at gpa, inside
  * one guest page, with the page held for the copy and marked WRITTEN
- * before a byte lands. False if the gmap refuses the page. */
-bool gmap_copy(struct guest *g, uint32_t gpa, void *buf, uint32_t n, bool write)
+ * before a byte lands. 0, or gmap_get's error. */
+int32_t gmap_copy(struct guest *g, uint32_t gpa, void *buf, uint32_t n, bool write)
 {
 	uint32_t gpfn = gpa / PAGE_SIZE, frame;
+	int32_t err = get_page(g, gpfn, write ? GMAP_WRITE : GMAP_READ, &frame);
 	uint8_t *view;
 
-	if (get_page(g, gpfn, write ? GMAP_WRITE : GMAP_READ, &frame))
-		return false;
+	if (err)
+		return err;
 	view = (uint8_t *)phys_to_virt(frame) + (gpa & ~PAGE_MASK);
 	if (write)
 		memcpy(view, buf, n);
 	else
 		memcpy(buf, view, n);
 	put_page(g, gpfn);
-	return true;
+	return 0;
 }
 
 /* The same for one aligned word, the walks' and the interrupt frames'
@@ -143,7 +173,7 @@ bool gmap_read_u32(struct guest *g, uint32_t gpa, uint32_t *value)
 {
 	uint32_t gpfn = gpa / PAGE_SIZE, frame;
 
-	if ((gpa & 3) || get_page(g, gpfn, GMAP_READ, &frame))
+	if ((gpa & 3) || get_present(g, gpfn, GMAP_READ, &frame))
 		return false;
 	*value = *(uint32_t *)phys_to_virt(frame + (gpa & ~PAGE_MASK));
 	put_page(g, gpfn);
@@ -154,7 +184,7 @@ bool gmap_write_u32(struct guest *g, uint32_t gpa, uint32_t value)
 {
 	uint32_t gpfn = gpa / PAGE_SIZE, frame;
 
-	if ((gpa & 3) || get_page(g, gpfn, GMAP_WRITE, &frame))
+	if ((gpa & 3) || get_present(g, gpfn, GMAP_WRITE, &frame))
 		return false;
 	*(uint32_t *)phys_to_virt(frame + (gpa & ~PAGE_MASK)) = value;
 	put_page(g, gpfn);
@@ -258,6 +288,13 @@ uint8_t *gmap_hold_special(struct guest *g, uint32_t gpfn)
  * page is checked to be still the Launcher's page at its address. That
  * is the end of the chapter; the guest that runs on all this comes next,
  * in a chapter of its own. Next: G:010. */
+/* The frame the Launcher's page table has at gpfn's address, a borrowed
+ * zero frame included (user_frame asks for a writable page). */
+static uint32_t launcher_frame(struct guest *g, uint32_t gpfn)
+{
+	return uspace_frame_at(g->launcher, g->mem_base + gpfn * PAGE_SIZE);
+}
+
 void gmap_begin_teardown(struct guest *g)
 {
 	g->gmap_dying = true;
@@ -275,12 +312,13 @@ void gmap_destroy(struct guest *g)
 	for (uint32_t gpfn = 0; gpfn < g->pfn_limit; gpfn++) {
 		struct gpage *p = &g->gpages[gpfn];
 
-		if (p->state == GPAGE_PRESENT && p->ref) {
-			BUG_ON(user_frame(g->launcher, g->mem_base + gpfn * PAGE_SIZE) != p->frame);
+		if (p->state != GPAGE_MISSING && p->ref) {
+			BUG_ON(launcher_frame(g, gpfn) != p->frame);
 			put_page(g, gpfn);
 		}
 		BUG_ON(p->ref != 0);
 	}
+	gmap_lazy_detach(g);
 	BUG_ON(g->gmap_live != 0);
 	for (uint32_t n = 0; n < gmap_pages(g); n++)
 		BUG_ON(frame_free(virt_to_phys(g->gpages) + n * PAGE_SIZE) != 0);

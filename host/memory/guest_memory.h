@@ -51,6 +51,8 @@ enum gpage_state {
 #define GPAGE_ACCESSED	0x04		/* used since armed */
 #define GPAGE_PAGETABLE	0x08		/* shadowed as a guest page table */
 #define GPAGE_SPECIAL	0x10		/* the shared page: never write-protected */
+#define GPAGE_UFWP	0x20		/* KN_UF_WRITEPROTECT: a write waits (V:580) */
+#define GPAGE_COW	0x40		/* GPAGE_ZERO: mapped read-only, copied on write */
 
 struct gpage {
 	uint32_t frame;			/* host physical address, 0: none */
@@ -75,6 +77,24 @@ void gmap_write_protect(struct guest *g, uint32_t gpfn);
 /* A write reached gpfn by a path that is not a shadow PTE. */
 void gmap_mark_written(struct guest *g, uint32_t gpfn);
 
+/* gmap_lazy.c: pages that come later (V:560). The host's one zero frame,
+ * allocated at boot; the slow part of gmap_get (a page that is not
+ * simply present); filling a missing page from the caller's memory or
+ * with the zero frame (0, -EEXIST, -ENOMEM, -EFAULT); the Launcher's
+ * faults in its reserved guest memory; userfault write protection. */
+extern uint32_t gmap_zero_frame;
+void gmap_lazy_init(void);
+int32_t gmap_get_slow(struct guest *g, uint32_t gpfn, enum gmap_intent intent);
+int32_t gmap_fill_copy(struct guest *g, uint32_t gpfn, uint32_t usrc, bool wp);
+int32_t gmap_fill_zero(struct guest *g, uint32_t gpfn);
+int32_t gmap_lazy_attach(struct guest *g);
+void gmap_lazy_detach(struct guest *g);
+void gmap_uf_protect(struct guest *g, uint32_t gpfn, bool protect);
+static inline bool gmap_missing(const struct guest *g, uint32_t gpfn)
+{
+	return gpfn < g->pfn_limit && g->gpages[gpfn].state == GPAGE_MISSING;
+}
+
 /* gmap.c's own, for the host's memory code and kennel_dev.c: build the
  * gmap at KN_INIT (after the pin), begin and finish its teardown (V:360),
  * whether a page is armed and not yet written again (V:340), a page seen
@@ -83,15 +103,31 @@ int32_t gmap_init(struct guest *g);
 void gmap_begin_teardown(struct guest *g);
 void gmap_destroy(struct guest *g);
 uint8_t *gmap_hold_special(struct guest *g, uint32_t gpfn);
-bool gmap_copy(struct guest *g, uint32_t gpa, void *buf, uint32_t n, bool write);
+int32_t gmap_copy(struct guest *g, uint32_t gpa, void *buf, uint32_t n, bool write);
 bool gmap_read_u32(struct guest *g, uint32_t gpa, uint32_t *value);
 bool gmap_write_u32(struct guest *g, uint32_t gpa, uint32_t value);
 
-/* Asked on every shadow fill and walk, so inline. */
+/* Whether a shadow entry for gpfn must be read-only: armed for write
+ * tracking and not written since, write-protected for a userfault
+ * handle, or the shared zero frame. Asked on every shadow fill and walk,
+ * so inline. */
 static inline bool gmap_protected(const struct guest *g, uint32_t gpfn)
 {
-	return gpfn < g->pfn_limit &&
-	       (g->gpages[gpfn].flags & (GPAGE_WP | GPAGE_WRITTEN | GPAGE_SPECIAL)) == GPAGE_WP;
+	uint8_t f;
+
+	if (gpfn >= g->pfn_limit)
+		return false;
+	f = g->gpages[gpfn].flags;
+	return (f & (GPAGE_WP | GPAGE_WRITTEN | GPAGE_SPECIAL)) == GPAGE_WP ||
+	       (f & (GPAGE_UFWP | GPAGE_COW));
+}
+
+/* A shadow entry still pointing at the zero frame for a page that has
+ * since been copied (V:575): the sweep drops it. */
+static inline bool gmap_stale(const struct guest *g, uint32_t gpfn, uint32_t spte)
+{
+	return gpfn < g->pfn_limit && !(g->gpages[gpfn].flags & GPAGE_COW) &&
+	       (spte & PAGE_MASK) == gmap_zero_frame;
 }
 
 static inline void gmap_mark_pagetable(struct guest *g, uint32_t gpfn)

@@ -14,6 +14,7 @@
  * that; from then on the shadows start empty and fill on demand, one page
  * fault at a time. Next: that fault, V:110. */
 #include "lib/string.h"
+#include "arch/x86/kennel_userfault.h"
 #include "arch/x86/paging.h"
 #include "host/guest.h"
 #include "host/memory/guest_memory.h"
@@ -254,22 +255,25 @@ static struct stable shadow_table(struct guest *g, uint32_t *pgdir, uint32_t va)
 }
 
 /*V:160 Linear mode, built once at KN_INIT, after the gmap (V:310): every
- * guest page is mapped writable, each entry holding its page's
+ * present guest page is mapped writable, each entry holding its page's
  * reference. A page armed for write tracking while the guest is still in
  * linear mode loses RW at the next sweep (V:178) and gets it back on its
- * first write fault (linear_write_fault). */
-static int32_t map_linear(struct guest *g, uint32_t pfn)
+ * first write fault (linear_write_fault). A page that is not there yet
+ * (V:560) is mapped at its first fault, read-only if it must be. */
+static int32_t map_linear(struct guest *g, uint32_t pfn, bool write)
 {
 	struct stable table = shadow_table(g, g->linear_pgdir, pfn * PAGE_SIZE);
-	uint32_t frame;
+	uint32_t frame, flags = LINEAR_PTE_FLAGS;
 	int32_t err;
 
 	if (!table.pte)
 		return -ENOMEM;
-	err = gmap_get(g, pfn, GMAP_WRITE, &frame);
+	err = gmap_get(g, pfn, write ? GMAP_WRITE : GMAP_READ, &frame);
 	if (err)
 		return err;
-	set_spte(g, table, pte_index(pfn * PAGE_SIZE), frame | LINEAR_PTE_FLAGS, pfn);
+	if (gmap_protected(g, pfn))
+		flags &= ~PTE_RW;
+	set_spte(g, table, pte_index(pfn * PAGE_SIZE), frame | flags, pfn);
 	return 0;
 }
 
@@ -283,8 +287,9 @@ int32_t shadow_init(struct guest *g)
 	g->linear_pgdir = new_shadow_dir(g);
 	if (!g->linear_pgdir)
 		return -ENOMEM;
-	for (uint32_t pfn = 0; pfn < g->pfn_limit && !err; pfn++)
-		err = map_linear(g, pfn);
+	for (uint32_t pfn = 0; pfn < g->pfn_limit && g->gmap_live && !err; pfn++)
+		if (!gmap_missing(g, pfn))
+			err = map_linear(g, pfn, true);
 	if (err)
 		shadow_destroy(g);
 	return err;
@@ -327,6 +332,8 @@ static int32_t shadow_pte(struct guest *g, const struct walk *w, bool write, uin
 	uint32_t frame;
 	int32_t err = gmap_get(g, gpfn, write ? GMAP_WRITE : GMAP_READ, &frame);
 
+	if (err == -EAGAIN)
+		userfault_raise(g, pte_frame(w->pte), write ? KN_UF_FLAG_WRITE : 0);
 	if (err)
 		return err;
 	if (!(w->pte & PTE_DIRTY) || gmap_protected(g, gpfn))
@@ -354,20 +361,40 @@ static void guest_error_code(struct guest *g, bool present)
 		g->regs->errcode &= ~PF_PRESENT;
 }
 
-/* In linear mode the only fault the host fixes is a write to a page
- * armed for write tracking, which the sweep (V:178) left read-only. */
-static bool linear_write_fault(struct guest *g, uint32_t va, uint32_t errcode)
+/* In linear mode the host fixes two faults: a write to a page armed for
+ * write tracking, which the sweep (V:178) left read-only, and the first
+ * touch of a page that was not there at KN_INIT, or was mapped read-only
+ * as a zero page or for a userfault handle (V:160), which is mapped now
+ * as the gmap says, or waits for the page (V:570). */
+static uint32_t linear_entry(struct guest *g, uint32_t va)
 {
-	uint32_t *pde = &g->linear_pgdir[pgd_index(va)], *table, gpfn = va / PAGE_SIZE;
+	uint32_t pde = g->linear_pgdir[pgd_index(va)];
 
-	if (!(errcode & PF_WRITE) || va >= guest_limit(g) || !(*pde & PTE_PRESENT))
+	return (pde & PTE_PRESENT) ? ((uint32_t *)phys_to_virt(pte_frame(pde)))[pte_index(va)] : 0;
+}
+
+static bool linear_fault(struct guest *g, uint32_t va, uint32_t errcode)
+{
+	uint32_t gpfn = va / PAGE_SIZE, entry;
+	bool write = errcode & PF_WRITE;
+	int32_t err;
+
+	if (va >= guest_limit(g))
 		return false;
-	table = phys_to_virt(pte_frame(*pde));
-	if ((table[pte_index(va)] & (PTE_PRESENT | PTE_RW)) != PTE_PRESENT ||
-	    !gmap_protected(g, gpfn))
+	entry = linear_entry(g, va);
+	if ((entry & PTE_PRESENT) && (!write || (entry & PTE_RW)))
 		return false;
-	gmap_mark_written(g, gpfn);
-	table[pte_index(va)] |= PTE_RW;
+	if ((entry & PTE_PRESENT) && gmap_protected(g, gpfn) &&
+	    !(g->gpages[gpfn].flags & (GPAGE_UFWP | GPAGE_COW))) {
+		gmap_mark_written(g, gpfn);
+		shadow_table(g, g->linear_pgdir, va).pte[pte_index(va)] |= PTE_RW;
+		return true;
+	}
+	err = map_linear(g, gpfn, write);
+	if (err == -EAGAIN)
+		userfault_raise(g, va, write ? KN_UF_FLAG_WRITE : 0);
+	else if (err)
+		kill_guest(g, "linear page 0x%x cannot be mapped (out of host memory)", va);
 	return true;
 }
 
@@ -379,6 +406,8 @@ static bool fill_shadow(struct guest *g, uint32_t va, uint32_t errcode, bool *pr
 	uint32_t spte;
 
 	*present = walk_guest(g, va, &w);
+	if (guest_waits(g))
+		return false;		/* its page table is not there yet */
 	if (!*present || !access_allowed(&w, errcode) || !pte_frame_ok(g, va, w.pte))
 		return false;
 	mark_accessed(g, &w, errcode & PF_WRITE);
@@ -393,8 +422,9 @@ static bool fill_shadow(struct guest *g, uint32_t va, uint32_t errcode, bool *pr
 		return false;
 	}
 	if (shadow_pte(g, &w, errcode & PF_WRITE, &spte)) {
-		kill_guest(g, "page 0x%x: guest page 0x%x cannot be mapped (held too often, "
-			   "or the guest is going)", va, pte_frame(w.pte));
+		if (!guest_waits(g))
+			kill_guest(g, "page 0x%x: guest page 0x%x cannot be mapped (held too "
+				   "often, or the guest is going)", va, pte_frame(w.pte));
 		return false;
 	}
 	set_spte(g, table, pte_index(va), spte, pte_frame(w.pte) / PAGE_SIZE);
@@ -406,9 +436,9 @@ bool demand_page(struct guest *g, uint32_t vaddr, uint32_t errcode)
 	bool present;
 
 	if (g->linear_pgdir)
-		return linear_write_fault(g, vaddr, errcode);
-	if (fill_shadow(g, vaddr, errcode, &present))
-		return true;
+		return linear_fault(g, vaddr, errcode);
+	if (fill_shadow(g, vaddr, errcode, &present) || guest_waits(g))
+		return true;		/* fixed, or waiting for the page (V:570) */
 	guest_error_code(g, present);
 	return false;
 }
@@ -534,14 +564,19 @@ void shadow_pin_stack(struct guest *g)
  * protected, which covers a page mapped at several addresses and in
  * several address spaces. Its cost is one pass over the entries the
  * guest holds (at most its budget of tables), once per batch of arming,
- * not per page. The Switcher loads CR3 on every entry, so no stale
- * writable translation survives in the TLB. */
+ * not per page. The same pass drops every entry still pointing at the
+ * zero frame for a page that has been copied since (V:575). The Switcher
+ * loads CR3 on every entry, so no stale translation survives in the TLB. */
 static void protect_table(struct guest *g, struct stable t)
 {
-	for (uint32_t i = 0; i < ENTRIES; i++)
-		if ((t.pte[i] & (PTE_PRESENT | PTE_RW)) == (PTE_PRESENT | PTE_RW) &&
-		    gmap_protected(g, t.gpfn[i]))
+	for (uint32_t i = 0; i < ENTRIES; i++) {
+		if (!(t.pte[i] & PTE_PRESENT))
+			continue;
+		if (gmap_stale(g, t.gpfn[i], t.pte[i]))
+			clear_spte(g, t, i);	/* a zero page since copied (V:575) */
+		else if ((t.pte[i] & PTE_RW) && gmap_protected(g, t.gpfn[i]))
 			t.pte[i] &= ~PTE_RW;
+	}
 }
 
 static void protect_dir(struct guest *g, uint32_t *pgdir)

@@ -251,7 +251,7 @@ BAD_CASES = {
     "ts_two": r"^KH_TS\b.*\b2\b.*0.*1",
     "ts_huge": r"^KH_TS\b.*\b(2147483648|0x80000000)\b",
     "stats_outside": r"^KH_GET_STATS\b.*%s.*\blen 16\b.*outside" % ADDRESS,
-    "stats_too_long": r"^KH_GET_STATS\b.*\blength %d\b" % (8 * (17 + 32 + 7) + 1),
+    "stats_too_long": r"^KH_GET_STATS\b.*\blength %d\b" % (8 * (17 + 32 + 11) + 1),
     "unknown_99": r"^unknown hypercall 99$",
     "unknown_next": r"^unknown hypercall 17$",
     "unknown_huge": r"^unknown hypercall (4294967295|0xffffffff)$",

@@ -118,7 +118,7 @@ def assert_checker_passes(qemu, name, checks=r"\d+"):
 def test_userfault_handle_abi(qemu):
     """The userfault handle keeps every rule of its ABI that needs no fault:
     the handshake, registration, reads, a guest gone (user/bin/ufdev.c)."""
-    assert_checker_passes(qemu, "ufdev", "35")
+    assert_checker_passes(qemu, "ufdev", "68")
 
 
 def test_bad_pointers_earn_efault(qemu):

@@ -13,7 +13,11 @@
  * categories, and write tracking: an armed page loses RW in every shadow
  * entry that maps it (two addresses, two cached directories, the linear
  * directory) before the guest runs again, and a write fault, a host copy
- * or a word written by the host marks it written. AddressSanitizer keeps
+ * or a word written by the host marks it written. Then pages that come
+ * later (V:560): a missing page makes the guest wait, in a fill and in a
+ * host copy, and is mapped once filled; a zero page is mapped read-only,
+ * copied at its first write, and the sweep drops the alias still on the
+ * zero frame (V:575). AddressSanitizer keeps
  * its own shadow where the direct map must be, so this test runs under
  * UndefinedBehaviorSanitizer alone. */
 #include <stdarg.h>
@@ -22,10 +26,12 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <cmocka.h>
 
 #include "lib/bitmap.h"
+#include "arch/x86/kennel_userfault.h"
 #include "arch/x86/paging.h"
 #include "host/guest.h"
 #include "host/memory/guest_memory.h"
@@ -77,6 +83,59 @@ void pm_scan_note_written(struct guest *guest, uint32_t gpfn)
 		noted[gpfn] = true;
 }
 
+/* The OS's memory filled on demand (U:920): the Launcher's table is
+ * launcher_frames, and what a fault raised is remembered. */
+bool uspace_reserved(struct process *p, uint32_t va, uint32_t len)
+{
+	(void)p, (void)va, (void)len;
+	return false;
+}
+
+bool uspace_has_frames(struct process *p, uint32_t va, uint32_t len)
+{
+	(void)p, (void)va, (void)len;
+	return true;
+}
+
+int32_t uspace_on_fault(struct process *p, uint32_t va, uint32_t len, uspace_fault_fn fn,
+			void *ctx)
+{
+	(void)p, (void)va, (void)len, (void)fn, (void)ctx;
+	return 0;
+}
+
+uint32_t uspace_frame_at(struct process *p, uint32_t va)
+{
+	return user_frame(p, va);
+}
+
+int32_t uspace_install(struct process *p, uint32_t va, uint32_t frame, bool borrowed)
+{
+	(void)p, (void)borrowed;
+	launcher_frames[(va - g->mem_base) / PAGE_SIZE] = frame;
+	return 0;
+}
+
+int32_t copy_from_user(void *dst, uint32_t usrc, uint32_t len)
+{
+	memset(dst, (int)(usrc & 0xff), len);	/* a "buffer" of one byte value */
+	return 0;
+}
+
+static uint32_t raised_gpa, raised_flags;
+
+void userfault_raise(struct guest *guest, uint32_t gpa, uint32_t flags)
+{
+	raised_gpa = gpa;
+	raised_flags = flags;
+	guest->uf_waiting = true;
+}
+
+void userfault_launcher_touch(struct guest *guest, uint32_t gpa, bool write)
+{
+	(void)guest, (void)gpa, (void)write;
+}
+
 void kill_guest(struct guest *guest, const char *fmt, ...)
 {
 	va_list ap;
@@ -110,6 +169,7 @@ static int setup(void **state)
 		return -1;
 	frames_init(frame_map, MACHINE_FRAMES);
 	frames_release_range(0, (uint64_t)MACHINE_FRAMES * PAGE_SIZE);
+	gmap_lazy_init();
 	baseline = frames_free_count();
 	return 0;
 }
@@ -375,6 +435,79 @@ static void test_aliases_and_cached_directories_lose_rw(void **state)
 	assert_string_equal(killed, "");
 }
 
+/* Page 30 as a reserved page would be: no frame, no reference. */
+static void make_missing(uint32_t gpfn)
+{
+	assert_int_equal(ref(gpfn), 1);
+	assert_int_equal(frame_free(launcher_frames[gpfn]), 0);
+	launcher_frames[gpfn] = 0;
+	g->gpages[gpfn] = (struct gpage){ 0, 0, GPAGE_MISSING, 0 };
+	g->gmap_live--;
+}
+
+static void test_missing_page_waits_then_maps(void **state)
+{
+	uint32_t word = 7;
+
+	(void)state;
+	build_guest_tables();
+	shadow_switch(g, DIR_A);
+	make_missing(30);
+	assert_true(gmap_categories(g, 30) & PAGE_IS_MISSING);
+	assert_true(demand_page(g, VA_1, PF_WRITE));		/* not the guest's fault */
+	assert_true(g->uf_waiting);
+	assert_int_equal(raised_gpa, 30 * PAGE_SIZE);
+	assert_int_equal(raised_flags, KN_UF_FLAG_WRITE);
+	assert_true(!spte_of(now_dir(), VA_1) || !(*spte_of(now_dir(), VA_1) & PTE_PRESENT));
+	g->uf_waiting = false;
+	word = guest_read_u32(g, 30 * PAGE_SIZE + 8);		/* the host, for the guest */
+	assert_true(g->uf_waiting);
+	assert_int_equal(raised_flags, KN_UF_FLAG_HOST);
+	assert_int_equal(word, 0);
+	g->uf_waiting = false;
+	assert_int_equal(gmap_fill_copy(g, 30, 0xab, false), 0);
+	assert_int_equal(gmap_fill_copy(g, 30, 0xab, false), -EEXIST);
+	assert_int_equal(ref(30), 1);
+	assert_true(demand_page(g, VA_1, PF_WRITE));
+	assert_false(g->uf_waiting);
+	assert_int_equal(pte_frame(*spte_of(now_dir(), VA_1)), launcher_frames[30]);
+	assert_int_equal(guest_read_u32(g, 30 * PAGE_SIZE + 8), 0xabababab);
+	assert_string_equal(killed, "");
+}
+
+static void test_zero_page_is_copied_and_its_alias_dropped(void **state)
+{
+	uint32_t *dir;
+
+	(void)state;
+	build_guest_tables();
+	shadow_switch(g, DIR_A);
+	make_missing(30);
+	assert_int_equal(gmap_fill_zero(g, 30), 0);
+	assert_int_equal(gmap_fill_zero(g, 30), -EEXIST);
+	assert_true(gmap_categories(g, 30) & PAGE_IS_PFNZERO);
+	assert_true(demand_page(g, VA_1, 0));		/* a read: the zero frame */
+	dir = now_dir();
+	assert_int_equal(pte_frame(*spte_of(dir, VA_1)), gmap_zero_frame);
+	assert_false(writable(dir, VA_1));
+	assert_int_equal(ref(30), 2);
+	assert_true(demand_page(g, VA_2, PF_WRITE));		/* a write: a copy */
+	assert_int_equal(g->gpages[30].state, GPAGE_PRESENT);
+	assert_int_not_equal(g->gpages[30].frame, gmap_zero_frame);
+	assert_int_equal(g->gpages[30].frame, launcher_frames[30]);
+	assert_int_equal(g->stats.uf_zero_copies, 1);
+	assert_true(writable(dir, VA_2));
+	assert_true(g->wp_pending);
+	shadow_write_protect(g);
+	assert_false(*spte_of(dir, VA_1) & PTE_PRESENT);	/* the stale alias went */
+	assert_true(*spte_of(dir, VA_2) & PTE_PRESENT);
+	assert_int_equal(ref(30), 2);
+	assert_true(demand_page(g, VA_1, 0));
+	assert_int_equal(pte_frame(*spte_of(dir, VA_1)), launcher_frames[30]);
+	assert_false(g->uf_waiting);
+	assert_string_equal(killed, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +520,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_host_writes_mark_written, make_guest, end_guest),
 		cmocka_unit_test_setup_teardown(test_shared_page_is_special, make_guest, end_guest),
 		cmocka_unit_test_setup_teardown(test_aliases_and_cached_directories_lose_rw,
+						make_guest, end_guest),
+		cmocka_unit_test_setup_teardown(test_missing_page_waits_then_maps, make_guest,
+						end_guest),
+		cmocka_unit_test_setup_teardown(test_zero_page_is_copied_and_its_alias_dropped,
 						make_guest, end_guest),
 	};
 

@@ -29,6 +29,19 @@
  *   churn: N memory guests: A paging, B hypercalls, C pups killed mid-run,
  *          D wrong statuses; free frames after warm-up F, at the end G
  *
+ *   churn N lazy
+ *
+ * churns lazy memory (V:560): every guest runs on memory that comes
+ * only when touched (launcher --lazy-memory), in turn the paging guest,
+ * which must finish, the hypercall guest with fail-fast on, which the
+ * host must kill at its first missing page, and pup, killed at a
+ * different moment each time while it waits for pages, so that faults
+ * are outstanding when its Launcher goes. A Launcher left waiting would
+ * hang the churn; a frame left behind shows at the end. Its line is
+ *
+ *   churn: N lazy guests: A paging, B failing fast, C pups killed mid-run,
+ *          D wrong statuses; free frames after warm-up F, at the end G
+ *
  * Next: T:760. */
 #include <errno.h>
 #include <stdbool.h>
@@ -71,6 +84,40 @@ static const struct kind memory[KINDS] = {
 	{ paging, 0, 0, false }, { hcalls, 0, 0, false }, { pup, EXIT_KILLED, PUP_MS, true },
 };
 
+static char *const lazy_paging[] = { "/bin/launcher", "--mem", "2M", "--name", "paging",
+				     "--lazy-memory", "/guests/paging_churn.elf", "40", NULL };
+static char *const lazy_failfast[] = { "/bin/launcher", "--mem", "2M", "--name", "failfast",
+				       "--lazy-memory=failfast", "/guests/hcalls.elf",
+				       "2097152", "alpha", "beta", NULL };
+static char *const lazy_pup[] = { "/bin/launcher", "--mem", "64M", "--name", "pup",
+				  "--lazy-memory", "--snapshot-disk", "/guests/disk.img",
+				  "/guests/pup.elf", NULL };
+static const struct kind lazy[KINDS] = {
+	{ lazy_paging, 0, 0, false }, { lazy_failfast, LAUNCHER_EXIT_KILLED, 0, false },
+	{ lazy_pup, EXIT_KILLED, PUP_MS, true },
+};
+
+/* What each mode churns, and how its line names the three kinds. */
+struct mode {
+	const char *name;
+	const struct kind *kinds;
+	const char *what[KINDS + 1];
+};
+
+static const struct mode modes[] = {
+	{ "", guests, { "guests", "powered off", "killed by the host", "killed mid-run" } },
+	{ "memory", memory, { "memory guests", "paging", "hypercalls", "pups killed mid-run" } },
+	{ "lazy", lazy, { "lazy guests", "paging", "failing fast", "pups killed mid-run" } },
+};
+
+static const struct mode *mode_named(const char *name)
+{
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(modes[i].name, name) == 0)
+			return &modes[i];
+	return NULL;
+}
+
 /* The i-th run's wait: spread over [20, 20 + kill_ms) by a step prime
  * to it, so that successive runs land at different moments. */
 static unsigned kill_after(const struct kind *k, unsigned i)
@@ -105,14 +152,15 @@ static uint32_t free_frames(void)
 int main(int argc, char **argv)
 {
 	unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 0, count[KINDS] = { 0 }, wrong = 0;
-	bool mem = argc > 2 && strcmp(argv[2], "memory") == 0;
-	const struct kind *kinds = mem ? memory : guests;
+	const struct mode *mode = mode_named(argc > 2 ? argv[2] : "");
+	const struct kind *kinds;
 	uint32_t warm = 0, end;
 
-	if (n < WARM_UP || (argc > 2 && !mem)) {
-		printf("usage: churn N [memory] (N >= %d)\n", WARM_UP);
+	if (n < WARM_UP || !mode || argc > 3) {
+		printf("usage: churn N [memory|lazy] (N >= %d)\n", WARM_UP);
 		return 2;
 	}
+	kinds = mode->kinds;
 	for (unsigned i = 0; i < n; i++) {
 		const struct kind *k = &kinds[i % KINDS];
 		int status = run_one(k, i);
@@ -126,13 +174,8 @@ int main(int argc, char **argv)
 			warm = free_frames();
 	}
 	end = free_frames();
-	if (mem)
-		printf("churn: %u memory guests: %u paging, %u hypercalls, %u pups killed mid-run, "
-		       "%u wrong statuses; free frames after warm-up %u, at the end %u\n",
-		       n, count[0], count[1], count[2], wrong, warm, end);
-	else
-		printf("churn: %u guests: %u powered off, %u killed by the host, %u killed "
-		       "mid-run, %u wrong statuses; free frames after warm-up %u, at the end %u\n",
-		       n, count[0], count[1], count[2], wrong, warm, end);
+	printf("churn: %u %s: %u %s, %u %s, %u %s, %u wrong statuses; free frames after "
+	       "warm-up %u, at the end %u\n", n, mode->what[0], count[0], mode->what[1],
+	       count[1], mode->what[2], count[2], mode->what[3], wrong, warm, end);
 	return wrong == 0 && warm == end ? 0 : 1;
 }
