@@ -89,6 +89,19 @@ int32_t gmap_init(struct guest *g)
  * unrecorded; any use marks it ACCESSED. The count is 16 bits: a page
  * held 65,535 times is refused with -ERANGE (a guest mapping one page
  * at that many addresses is killed by the shadow code). */
+static inline int32_t take_ref(struct guest *g, struct gpage *p, uint32_t gpfn,
+			       enum gmap_intent intent, uint32_t *frame)
+{
+	if (p->ref == GPAGE_REF_MAX)
+		return -ERANGE;
+	p->ref++;
+	p->flags |= GPAGE_ACCESSED | (intent == GMAP_WRITE ? GPAGE_WRITTEN : 0);
+	if (intent == GMAP_WRITE)
+		pm_scan_note_written(g, gpfn);	/* the scan's index (V:420) */
+	*frame = p->frame;
+	return 0;
+}
+
 static inline int32_t get_present(struct guest *g, uint32_t gpfn, enum gmap_intent intent,
 				  uint32_t *frame)
 {
@@ -101,25 +114,19 @@ static inline int32_t get_present(struct guest *g, uint32_t gpfn, enum gmap_inte
 	p = &g->gpages[gpfn];
 	if (p->state != GPAGE_PRESENT || (intent != GMAP_READ && (p->flags & GPAGE_UFWP)))
 		return -EAGAIN;
-	if (p->ref == GPAGE_REF_MAX)
-		return -ERANGE;
-	p->ref++;
-	p->flags |= GPAGE_ACCESSED | (intent == GMAP_WRITE ? GPAGE_WRITTEN : 0);
-	if (intent == GMAP_WRITE)
-		pm_scan_note_written(g, gpfn);	/* the scan's index (V:420) */
-	*frame = p->frame;
-	return 0;
+	return take_ref(g, p, gpfn, intent, frame);
 }
 
 /* The same for any page: a zero page is fine to read and copied for a
  * write (V:565). The words below use get_present alone, so that the walks'
  * reads stay short, and leave anything else to the general copy. */
-static int32_t get_page(struct guest *g, uint32_t gpfn, enum gmap_intent intent, uint32_t *frame)
+static inline __attribute__((always_inline)) int32_t
+get_page(struct guest *g, uint32_t gpfn, enum gmap_intent intent, uint32_t *frame)
 {
 	int32_t err = get_present(g, gpfn, intent, frame);
 
-	if (err == -EAGAIN && gpfn < g->pfn_limit && !(err = gmap_get_slow(g, gpfn, intent)))
-		err = get_present(g, gpfn, intent, frame);
+	if (err == -EAGAIN && !(err = gmap_get_slow(g, gpfn, intent)))
+		err = take_ref(g, &g->gpages[gpfn], gpfn, intent, frame);
 	return err;
 }
 
