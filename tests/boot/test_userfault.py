@@ -16,16 +16,22 @@
 # With --lazy-memory=failfast the same guest names a fresh page and reads
 # it: the host must kill it, and the Launcher's line must name that page.
 #
-# And pup, booted with 256 MiB of lazy memory, runs a command at its shell;
-# paused, the monitor's scan must find fewer than 10% of its RAM's pages
-# populated, and exactly the pages the Launcher filled, which it prints
-# when the monitor kills the guest. Logs: build/test-logs/<test>.log.
+# And pup, booted with 256 MiB of lazy memory, runs a command at its shell,
+# its disk a copy in the Launcher's memory or a file on /var (whose blocks
+# the Launcher read()s straight into guest memory); paused, the monitor's
+# scan must find fewer than 10% of its RAM's pages populated, and exactly
+# the pages the Launcher filled, which it prints when the monitor kills
+# the guest. The Launcher must never have touched a page it had not
+# filled first (the host says so on the console if it does). Logs: build/test-logs/<test>.log.
 # Next: M:010.
 import re
+
+import pytest
 
 from kennel_qemu import EXIT_FAILURE, EXIT_SUCCESS, ROOT
 from test_guests import (LAUNCHER_KILLED, assert_exits, assert_frames_balanced,
                          assert_no_result, assert_result, killed_line, lines_of, modules)
+from test_storage import drive, host_disk
 
 TIMEOUT = 60
 PAGE = 4096
@@ -60,6 +66,7 @@ def test_first_touches_cost_exactly_one_fault_each(qemu):
     assert counts["on_demand"] >= 7 and counts["present"] < counts["pages"], counts
     assert_exits(machine, [("/bin/launcher", 0)])
     assert_frames_balanced(machine)
+    assert LAUNCHER_TOUCH not in machine.output, machine.tail()
     assert status == EXIT_SUCCESS, machine.tail()
 
 
@@ -82,8 +89,13 @@ PROMPT = "kennel> "
 PUP_PROMPT = "[pup] pup:/$ "
 MONITOR_KEY = "\x1d"  # Ctrl-]
 RAM = 256 << 20
-PUP_LAZY = ("run=/bin/monitor run=/bin/launcher,--mem,256M,--lazy-memory,--snapshot-disk,"
-            "/guests/disk.img,/guests/pup.elf")
+PUP_LAZY = "run=/bin/monitor run=/bin/launcher,--mem,256M,--lazy-memory,%s,/guests/pup.elf"
+# The disk a copy in the Launcher's memory (blocks copied into guest buffers
+# with memcpy), or the file on /var (read() and write() straight into and
+# out of guest buffers: a system call that would fail with EFAULT on a page
+# not filled first).
+DISKS = {"copy": "--snapshot-disk,/guests/disk.img", "file": "--disk,/var/pup.img"}
+LAUNCHER_TOUCH = "its Launcher touched missing guest page"
 PUP_MODULES = ["%s /bin/launcher" % (ROOT / "build/launcher/launcher"),
                "%s /guests/pup.elf" % (ROOT / "build/guest/pup.elf"),
                "%s /guests/disk.img" % (ROOT / "build/guest/disk.img"),
@@ -108,8 +120,10 @@ def scan_counts(out):
 #T:964 pup on lazy memory: what it costs is what it touched. The guest is
 # paused for the scan and killed right after, so the Launcher's closing
 # count and the host's scan see the same memory.
-def test_pup_on_lazy_memory_populates_only_what_it_touched(qemu):
-    machine = qemu(append=PUP_LAZY, initrd=PUP_MODULES)
+@pytest.mark.parametrize("disk", sorted(DISKS))
+def test_pup_on_lazy_memory_populates_only_what_it_touched(qemu, tmp_path, disk):
+    extra = drive(host_disk(tmp_path, 8192, with_pup=True)) if disk == "file" else []
+    machine = qemu(append=PUP_LAZY % DISKS[disk], initrd=PUP_MODULES, extra=extra)
     machine.expect_exact(PROMPT, timeout=TIMEOUT)
     machine.expect_exact('"poweroff" to stop.', timeout=90)
     machine.sendline("focus 0")
@@ -133,6 +147,7 @@ def test_pup_on_lazy_memory_populates_only_what_it_touched(qemu):
     assert lazy["present"] == lazy["on_demand"] + lazy["for_launcher"], lazy
     machine.sendline("quit")
     assert machine.wait_exit(timeout=30) == EXIT_FAILURE, machine.tail()  # a killed Launcher
+    assert LAUNCHER_TOUCH not in machine.output, machine.tail()
 
 
 def lazy_counts_of(line):
