@@ -17,7 +17,8 @@
 # checksum the lazy guest's whole memory had, and that guest goes on too;
 # the prefetched one reaches 0 remaining before. A corrupt page is found
 # when it is served: the lazy Launcher stops naming the file and the page,
-# the eager restore refuses the file. Next: T:994.
+# the eager restore refuses the file; a file cut inside its pages is
+# refused before anything starts. Next: T:994.
 import re
 import zlib
 
@@ -258,7 +259,8 @@ def test_lazy_guest_is_the_snapshot_plus_its_writes(qemu, tmp_path):
 
 # A page whose bytes do not match its record: served lazily, the Launcher
 # stops when the guest first touches it (the guest starts at 0, in it);
-# restored eagerly, the file is refused before anything starts.
+# restored eagerly, the file is refused before anything starts. A file cut
+# inside its pages is refused by the lazy restore at the start too.
 def bad_page_snapshot():
     ud2 = b"\x0f\x0b" + b"\0" * (PAGE - 2)
     good = pages_section(MEMORY, [(0, ud2)])
@@ -272,16 +274,21 @@ def test_a_corrupt_page_stops_the_lazy_launcher(qemu, tmp_path):
     root = tmp_path / "root"
     root.mkdir()
     (root / "bad.snap").write_bytes(bad_page_snapshot())
+    # Cut inside memory's data: the lazy restore's seek past it must fail.
+    (root / "cut.snap").write_bytes(bad_page_snapshot()[:-16 - 100])
     disk = host_disk(tmp_path, 4096)
     crc = "stored 0x%08x, computed 0x%08x" % (zlib.crc32(b"\x0f\x0b" + b"\0" * (PAGE - 2)),
                                              zlib.crc32(b"\x0f\x0c" + b"\0" * (PAGE - 2)))
     machine = qemu(append="run=/bin/launcher,--restore,/var/bad.snap,--lazy "
-                   "run=/bin/launcher,--restore,/var/bad.snap",
+                   "run=/bin/launcher,--restore,/var/bad.snap "
+                   "run=/bin/launcher,--restore,/var/cut.snap,--lazy",
                    initrd=["build/launcher/launcher /bin/launcher"], extra=drive(disk))
     machine.wait_exit(timeout=60)
     lines = machine.output.splitlines()
     assert "launcher: /var/bad.snap: page 0: checksum mismatch (%s)" % crc in lines, lines
     assert ("launcher: /var/bad.snap: section memory: page 0: checksum mismatch (%s); nothing "
             "was started" % crc) in lines, lines
-    assert lines.count("kennel: /bin/launcher exited with status 125") == 2, lines
+    assert ("launcher: /var/cut.snap: section memory: truncated (the file ends inside its "
+            "%d bytes); nothing was started" % (8 + 12 + PAGE)) in lines, lines
+    assert lines.count("kennel: /bin/launcher exited with status 125") == 3, lines
     assert not [line for line in lines if "killed: unhandled trap" in line], lines
