@@ -5,7 +5,9 @@
 # of 64 MiB, booted on lazy memory and saved at their prompts, are
 # restored lazily in a machine run under -icount, one after the other; the
 # Launcher's count of instructions from its main to its first KN_RUN
-# (less the host's halted ticks) differs between the two by less than 10%.
+# (less the host's halted ticks) must differ between the two by less than
+# 10%: not yet, the host's KN_INIT still grows with the guest, so that one
+# assertion is a strict xfail until it does.
 # Pages populated are the pages touched (T:996): the pup of 256 MiB
 # restored with --no-prefetch, left idle at its prompt, has as many pages present (the
 # host's scan) as its Launcher filled for the guest's faults and its own
