@@ -9,13 +9,19 @@
  *   2. decides which devices the guest gets (devices.c, console.c, and
  *      with --disk block.c),
  *   3. lays out and maps the guest's memory: RAM, then a device page and
- *      the devices' queues above it (layout.c), all in one mmap,
- *   4. loads the guest kernel from its ELF file (loader.c),
- *   5. writes the boot information and the device page (layout.c),
- *   6. hands the guest to the host with /dev/kennel and serves it until
- *      it stops: its console writes, its queue kicks, console input, and
- *      its end (run.c), and
- *   7. exits with a status that says how the guest ended (launcher.h).
+ *      the devices' queues above it (layout.c), all in one mmap (or, with
+ *      --lazy-memory, in address space with no frames yet: lazy.c),
+ *   4. reads and checks the guest kernel's ELF file (loader.c),
+ *   5. hands the guest to the host with /dev/kennel (run.c): KN_INIT
+ *      needs only the entry point, so nothing is written before it,
+ *   6. for lazy memory, opens the guest's userfault handle (lazy.c),
+ *   7. places the kernel and writes the boot information and the device
+ *      page (layout.c), each through guest_access, which fills lazy
+ *      memory's pages first,
+ *   8. serves the guest until it stops: its console writes, its queue
+ *      kicks, console input, its faults on lazy memory, and its end
+ *      (run.c), and
+ *   9. exits with a status that says how the guest ended (launcher.h).
  *
  * main below is that list, one line per step. The Launcher trusts nothing
  * the guest wrote: every address and length it takes from guest memory is
@@ -27,13 +33,16 @@
 #include <string.h>
 #include <unistd.h>
 #include <kennel.h>
+#include "arch/x86/cpu.h"
 #include "launcher/launcher.h"
 #include "launcher/layout.h"
+#include "launcher/lazy.h"
 #include "launcher/loader.h"
 #include "launcher/options.h"
 
 static struct launch_options opts;
 static struct guest guest;
+struct launcher_clock launcher_start;
 
 static int read_command_line(int argc, char **argv, struct launch_options *o)
 {
@@ -131,32 +140,79 @@ void *read_file(const char *path, uint32_t *size)
 	return buf;
 }
 
-static int load_kernel(struct guest *g, const char *path)
+/* The kernel's file, checked, between reading it and placing it. */
+static struct kernel_file {
+	void *bytes;
+	struct kernel_image img;
+} kernel;
+
+/* Read and check it; the entry point is all KN_INIT needs of it. */
+static int read_kernel(struct guest *g, const char *path)
 {
 	char why[192];
 	uint32_t size = 0;
-	void *file;
-	int err;
 
-	if (!(file = read_file(path, &size)))
+	if (!(kernel.bytes = read_file(path, &size)))
 		return -1;
-	err = load_kernel_image(file, size, g->mem.base, g->ram_bytes, &g->entry, why, sizeof(why));
-	if (err)
+	if (check_kernel_image(kernel.bytes, size, g->ram_bytes, &kernel.img, why, sizeof(why))) {
 		fprintf(stderr, "launcher: %s: %s\n", path, why);
-	free(file);
-	return err;
+		return -1;
+	}
+	g->entry = kernel.img.entry;
+	return 0;
+}
+
+/* Memory from mmap, or (--lazy-memory) without frames (L:730). */
+static int map_guest_memory(struct guest *g, const struct launch_options *o)
+{
+	return o->lazy_memory ? lazy_map_memory(g, o->mem_bytes) : map_memory(g, o->mem_bytes);
+}
+
+/* Lazy memory starts filling itself once the host has the guest. */
+static int start_lazy_memory(struct guest *g, const struct launch_options *o)
+{
+	return o->lazy_memory ? lazy_start(g, &lazy_zeroes, o->lazy_failfast ? LAZY_FAILFAST : 0)
+			      : 0;
+}
+
+/* Each segment through guest_access, which fills lazy memory first. */
+static int place_kernel(struct guest *g)
+{
+	void *dst;
+
+	for (uint32_t i = 0; i < kernel.img.count; i++) {
+		const struct segment *s = &kernel.img.segs[i];
+
+		if (guest_access(&g->mem, s->paddr, s->memsz, &dst))
+			return -1;
+		place_segment(kernel.bytes, s, dst);
+	}
+	free(kernel.bytes);
+	return 0;
 }
 
 static int write_boot_pages(struct guest *g, const char *cmdline)
 {
 	char why[128];
+	void *page;
 
+	if (guest_access(&g->mem, KENNEL_BOOT_INFO_GPA, sizeof(struct kennel_boot_info), &page) ||
+	    guest_access(&g->mem, g->ram_bytes, sizeof(struct kn_device_page), &page))
+		return -1;
 	write_boot_info(g->mem.base, g->ram_bytes, g->mem.size / GUEST_PAGE, cmdline);
 	write_device_page(g->mem.base, g->ram_bytes, &g->page);
 	if (attach_queues(g, why, sizeof(why)) == 0)
 		return 0;
 	fprintf(stderr, "launcher: our own device page is wrong: %s\n", why);
 	return -1;
+}
+
+struct launcher_clock launcher_clock_now(void)
+{
+	struct k_meminfo mi = { 0 };
+
+	meminfo(&mi);
+	return (struct launcher_clock){ rdtsc(), mi.idle_tsc };
 }
 
 /* The console label and the line gatherer, once the name is known (a
@@ -171,6 +227,7 @@ void start_output(struct guest *g, const char *name)
 static int finish(struct guest *g, int status)
 {
 	output_flush(&g->out);
+	lazy_report(g, stdout);
 	if (opts.stats)
 		print_stats(g);
 	return status;
@@ -180,6 +237,7 @@ int main(int argc, char **argv)
 {
 	int status;
 
+	launcher_start = launcher_clock_now();
 	if (read_command_line(argc, argv, &opts))
 		return LAUNCHER_EXIT_ERROR;
 	guest.name = opts.name;
@@ -190,9 +248,13 @@ int main(int argc, char **argv)
 	start_output(&guest, opts.name);
 	if (console_add(&guest) ||
 	    (opts.disk_path && block_add(&guest, opts.disk_path, opts.disk_snapshot)) ||
-	    map_memory(&guest, opts.mem_bytes) ||
-	    load_kernel(&guest, opts.elf_path) || write_boot_pages(&guest, opts.cmdline))
+	    map_guest_memory(&guest, &opts) || read_kernel(&guest, opts.elf_path))
 		return LAUNCHER_EXIT_ERROR;
-	status = run_guest(&guest);
+	if ((status = start_guest(&guest)) != LAUNCHER_RUNNING)
+		return finish(&guest, status);
+	if (start_lazy_memory(&guest, &opts) || place_kernel(&guest) ||
+	    write_boot_pages(&guest, opts.cmdline))
+		return LAUNCHER_EXIT_ERROR;
+	status = serve_guest(&guest);
 	return finish(&guest, status);
 }

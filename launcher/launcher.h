@@ -34,6 +34,9 @@
  *   launcher: /dev/console: REASON                     exit 125
  *   launcher: NAME stats: COUNTER VALUE                with --stats (stats.h)
  *   launcher: scan-test: ...                           a test guest's scan (L:400)
+ *   launcher: lazy: N pages on demand, ...             lazy memory's progress (lazy.h),
+ *                                  every 64 MiB filled and when the guest stops
+ *   launcher: guest NAME: lazy memory: OP of page 0xX: WHY     exit 125
  *
  * MESSAGE comes from the guest or the host and is printed with its control
  * bytes turned into '?', like guest output. Next: the command line,
@@ -59,6 +62,7 @@
 
 struct guest;
 struct device;
+struct lazy;
 
 struct device_ops {
 	const char *name;
@@ -99,6 +103,7 @@ struct guest {
 	const char *disk_path;		/* --disk or --snapshot-disk IMAGE, or NULL */
 	int disk_in_memory;		/* --snapshot-disk: a copy in our memory */
 	struct snap_chain snap;
+	struct lazy *lazy;		/* lazy memory's state (lazy.c), or NULL */
 };
 
 /* devices.c */
@@ -107,7 +112,6 @@ int attach_queues(struct guest *g, char *why, size_t whylen);
 struct device *find_queue(struct guest *g, uint32_t gpa, uint32_t *q);
 
 /* run.c */
-int run_guest(struct guest *g);
 int start_guest(struct guest *g);
 int serve_guest(struct guest *g);
 void say(struct guest *g, FILE *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -135,11 +139,24 @@ uint8_t *block_bytes(uint32_t *bytes);
 struct launch_options;
 int snapshot_save_request(struct guest *g, uint32_t kind, const char *path);
 int snapshot_restore(struct guest *g, const struct launch_options *o);
+/* snapshot_restore.c: page gpfn as the files of a lazy restore hold it,
+ * for a save of pages still missing (L:620): 1 and its bytes (or CRC), 0
+ * for a page of zeroes (none of the files has it; so too for a guest not
+ * restored lazily), -1 if a file failed (said). */
+int restore_page(uint32_t gpfn, uint8_t *page);
+int restore_page_crc(uint32_t gpfn, uint32_t *crc);
 
 /* launcher.c: mapping guest memory (0 or -1, said); the output's name. */
 int map_memory(struct guest *g, uint32_t ram_bytes);
 void start_output(struct guest *g, const char *name);
 /* launcher.c: a whole file, in a buffer to free; NULL (said) if not. */
 void *read_file(const char *path, uint32_t *size);
+/* launcher.c: the TSC, and the host's halted TSC ticks, now and at main's
+ * first line: a lazy restore's figure is the busy ticks in between. */
+struct launcher_clock {
+	uint64_t tsc, idle;
+};
+extern struct launcher_clock launcher_start;
+struct launcher_clock launcher_clock_now(void);
 
 #endif

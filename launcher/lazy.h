@@ -45,13 +45,21 @@ int lazy_start(struct guest *g, const struct lazy_source *src, uint32_t flags);
  * page of it present. 0, or -1 (said) if the source or the host failed. A
  * no-op for a guest that is not lazy. */
 int lazy_prepare(struct guest *g, uint64_t gpa, uint64_t len);
+/* The same for code that only reads the range (a snapshot's save): a page
+ * of zeroes gets the host's shared zero frame, which costs nothing. */
+int lazy_prepare_read(struct guest *g, uint64_t gpa, uint64_t len);
 /* KN_EXIT_USERFAULT: read and resolve every queued message.
  * LAUNCHER_RUNNING or an exit status. */
 int lazy_fault(struct guest *g, const struct kn_exit *e);
 /* KN_EXIT_HALTED: prefetch a batch; when nothing is left, KN_EXIT_ON_HALT
  * goes off. LAUNCHER_RUNNING or an exit status. */
 int lazy_idle(struct guest *g);
-/* "launcher: lazy: N pages on demand, M prefetched, R remaining". */
+/* "launcher: lazy: N pages on demand, M prefetched, R remaining; L filled
+ * for the launcher, P of T present": R counts the source's data pages not
+ * yet in, L the pages lazy_prepare filled, P every page known present. */
 void lazy_report(struct guest *g, FILE *f);
+
+/* The source of --lazy-memory: every page is zeroes, none has data. */
+extern const struct lazy_source lazy_zeroes;
 
 #endif

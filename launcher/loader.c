@@ -17,16 +17,6 @@
 
 #define BOOT_INFO_END	(KENNEL_BOOT_INFO_GPA + 0x1000u)
 
-struct segment {
-	unsigned index;			/* among the program headers */
-	uint32_t paddr, memsz, offset, filesz;
-};
-
-struct image {
-	uint32_t count;
-	struct segment segs[ELF_MAX_PHDRS];
-};
-
 static unsigned long long seg_end(const struct segment *s)
 {
 	return (unsigned long long)s->paddr + s->memsz;
@@ -79,7 +69,7 @@ static void read_segment(const uint8_t *file, const struct elf32_ehdr *h, unsign
 }
 
 static int collect_segments(const uint8_t *file, uint32_t size, uint32_t ram_bytes,
-			    const struct elf32_ehdr *h, struct image *img, char *why, size_t whylen)
+			    const struct elf32_ehdr *h, struct kernel_image *img, char *why, size_t whylen)
 {
 	for (unsigned i = 0; i < h->phnum; i++) {
 		struct segment s;
@@ -104,7 +94,7 @@ static bool overlap(const struct segment *a, const struct segment *b)
 	return a->paddr < seg_end(b) && b->paddr < seg_end(a);
 }
 
-static bool inside_a_segment(const struct image *img, uint32_t pa)
+static bool inside_a_segment(const struct kernel_image *img, uint32_t pa)
 {
 	for (uint32_t i = 0; i < img->count; i++)
 		if (pa >= img->segs[i].paddr && pa < seg_end(&img->segs[i]))
@@ -112,7 +102,7 @@ static bool inside_a_segment(const struct image *img, uint32_t pa)
 	return false;
 }
 
-static int check_layout(const struct image *img, uint32_t entry, char *why, size_t whylen)
+static int check_layout(const struct kernel_image *img, uint32_t entry, char *why, size_t whylen)
 {
 	if (img->count == 0)
 		return explain(-1, why, whylen, "no loadable segment");
@@ -127,27 +117,35 @@ static int check_layout(const struct image *img, uint32_t entry, char *why, size
 	return 0;
 }
 
-static void place_segments(const uint8_t *file, const struct image *img, uint8_t *ram)
+void place_segment(const void *file, const struct segment *s, uint8_t *dst)
 {
-	for (uint32_t i = 0; i < img->count; i++) {
-		const struct segment *s = &img->segs[i];
+	memcpy(dst, (const uint8_t *)file + s->offset, s->filesz);
+	memset(dst + s->filesz, 0, s->memsz - s->filesz);
+}
 
-		memcpy(ram + s->paddr, file + s->offset, s->filesz);
-		memset(ram + s->paddr + s->filesz, 0, s->memsz - s->filesz);
-	}
+int check_kernel_image(const void *file, uint32_t size, uint32_t ram_bytes,
+		       struct kernel_image *img, char *why, size_t whylen)
+{
+	struct elf32_ehdr h;
+
+	img->count = 0;
+	if (elf_read_header(file, size, &h, why, whylen) ||
+	    collect_segments(file, size, ram_bytes, &h, img, why, whylen) ||
+	    check_layout(img, h.entry, why, whylen))
+		return -1;
+	img->entry = h.entry;
+	return 0;
 }
 
 int load_kernel_image(const void *file, uint32_t size, uint8_t *ram, uint32_t ram_bytes,
 		      uint32_t *entry, char *why, size_t whylen)
 {
-	struct image img = { .count = 0 };
-	struct elf32_ehdr h;
+	struct kernel_image img;
 
-	if (elf_read_header(file, size, &h, why, whylen) ||
-	    collect_segments(file, size, ram_bytes, &h, &img, why, whylen) ||
-	    check_layout(&img, h.entry, why, whylen))
+	if (check_kernel_image(file, size, ram_bytes, &img, why, whylen))
 		return -1;
-	place_segments(file, &img, ram);
-	*entry = h.entry;
+	for (uint32_t i = 0; i < img.count; i++)
+		place_segment(file, &img.segs[i], ram + img.segs[i].paddr);
+	*entry = img.entry;
 	return 0;
 }

@@ -20,10 +20,28 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/elf.h"
+
+struct segment {
+	unsigned index;			/* among the program headers */
+	uint32_t paddr, memsz, offset, filesz;
+};
+
+struct kernel_image {
+	uint32_t entry;
+	uint32_t count;
+	struct segment segs[ELF_MAX_PHDRS];
+};
 
 /* 0 and *entry, or -1 and why ("segment 1 [0x00100000, 0x01100000) is
  * outside guest RAM [0, 0x01000000)"). */
 int load_kernel_image(const void *file, uint32_t size, uint8_t *ram, uint32_t ram_bytes,
 		      uint32_t *entry, char *why, size_t whylen);
+/* Its two halves, for memory that must be filled between them (a lazy
+ * guest's, L:725): every check, the segments and the entry point, without
+ * a byte written; then one segment copied to dst, its place in memory. */
+int check_kernel_image(const void *file, uint32_t size, uint32_t ram_bytes,
+		       struct kernel_image *img, char *why, size_t whylen);
+void place_segment(const void *file, const struct segment *s, uint8_t *dst);
 
 #endif

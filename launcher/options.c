@@ -150,6 +150,9 @@ static int restore_alone(int argc, int i, struct launch_options *o, char *why, s
 	if (o->mem_given || o->disk_path)
 		return explain(-1, why, whylen, "--restore takes the memory size and the disk "
 			       "the snapshot recorded: no --mem or --disk with it");
+	if (o->lazy_memory)
+		return explain(-1, why, whylen, "--lazy-memory boots a guest on memory filled "
+			       "as it is touched: not with --restore");
 	if (i != argc)
 		return explain(-1, why, whylen, "--restore resumes a saved guest: no guest file "
 			       "('%s')", o->elf_path);
@@ -163,6 +166,17 @@ static int parse_option(int argc, char **argv, int *i, struct launch_options *o,
 
 	if (strcmp(opt, "--stats") == 0) {
 		o->stats = true;
+		return 0;
+	}
+	if (strcmp(opt, "--lazy-memory") == 0 || strcmp(opt, "--lazy-memory=failfast") == 0) {
+		o->lazy_memory = true;
+		o->lazy_failfast = opt[13] == '=';
+		return 0;
+	}
+	if (starts_with(opt, "--lazy-memory="))
+		return explain(-1, why, whylen, "%s: the only mode is failfast", opt);
+	if (strcmp(opt, "--lazy") == 0 || strcmp(opt, "--no-prefetch") == 0) {
+		*(strcmp(opt, "--lazy") == 0 ? &o->lazy : &o->no_prefetch) = true;
 		return 0;
 	}
 	if (strcmp(opt, "--mem") != 0 && strcmp(opt, "--name") != 0 &&
@@ -217,6 +231,11 @@ int options_parse(int argc, char **argv, struct launch_options *o, char *why, si
 	for (i = 1; i < argc && starts_with(argv[i], "--"); i++)
 		if (parse_option(argc, argv, &i, o, why, whylen))
 			return -1;
+	if ((o->lazy || o->no_prefetch) && !o->restore_count)
+		return explain(-1, why, whylen, "%s restores a snapshot lazily: give it --restore "
+			       "FILE", o->lazy ? "--lazy" : "--no-prefetch");
+	if (o->no_prefetch && !o->lazy)
+		return explain(-1, why, whylen, "--no-prefetch is for a --lazy restore");
 	if (o->restore_count) {
 		o->elf_path = i < argc ? argv[i] : NULL;
 		return restore_alone(argc, i, o, why, whylen);

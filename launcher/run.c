@@ -24,6 +24,7 @@
 #include "arch/x86/scan_test.h"
 #include "launcher/launcher.h"
 #include "launcher/layout.h"
+#include "launcher/lazy.h"
 #include "launcher/stats.h"
 
 /* A line of our own: after the guest's partial line, never inside it. */
@@ -78,11 +79,16 @@ static int console_write(struct guest *g, uint32_t gpa, uint32_t len)
 {
 	char what[64];
 
-	if (!guest_range_ok(&g->mem, gpa, len)) {
+	void *text;
+	int err = guest_access(&g->mem, gpa, len, &text);
+
+	if (err == GUEST_UNFILLED)
+		return LAUNCHER_EXIT_ERROR;
+	if (err) {
 		snprintf(what, sizeof(what), "bad console write 0x%08x len %u", gpa, len);
 		return guest_broke(g, what);
 	}
-	output_write(&g->out, guest_ptr(&g->mem, gpa), len);
+	output_write(&g->out, text, len);
 	output_show_partial(&g->out);
 	return LAUNCHER_RUNNING;
 }
@@ -164,6 +170,10 @@ static int handle_exit(struct guest *g, struct kn_exit *e)
 	case KN_EXIT_SAVE:
 		e->message[KN_MESSAGE_MAX - 1] = '\0';
 		return snapshot_save_request(g, e->arg0, e->message);
+	case KN_EXIT_USERFAULT:
+		return lazy_fault(g, e);
+	case KN_EXIT_HALTED:
+		return lazy_idle(g);
 	}
 	say(g, stderr, "%s: KN_RUN: unknown exit reason %u", KN_DEVICE_PATH, e->reason);
 	return LAUNCHER_EXIT_ERROR;
@@ -209,13 +219,6 @@ int serve_guest(struct guest *g)
 		status = handle_exit(g, &e);
 	}
 	return status;
-}
-
-int run_guest(struct guest *g)
-{
-	int status = start_guest(g);
-
-	return status == LAUNCHER_RUNNING ? serve_guest(g) : status;
 }
 
 static void print_line(void *ctx, const char *line)

@@ -126,11 +126,12 @@ static uint8_t *listed(struct guest *g, const struct kn_scan_test *t)
 {
 	const uint32_t *list;
 	uint8_t *want;
+	void *at;
 
-	if (t->count > KN_SCAN_TEST_MAX ||
-	    !guest_range_ok(&g->mem, t->list_gpa, (uint64_t)t->count * 4) || (t->list_gpa & 3))
+	if (t->count > KN_SCAN_TEST_MAX || (t->list_gpa & 3) ||
+	    guest_access(&g->mem, t->list_gpa, (uint64_t)t->count * 4, &at))
 		return NULL;
-	list = guest_ptr(&g->mem, t->list_gpa);
+	list = at;
 	if (!(want = page_bytes(g)))
 		return NULL;
 	for (uint32_t i = 0; i < t->count; i++) {
@@ -340,21 +341,24 @@ static int check_abi(struct guest *g)
  * read() from the guest's own ELF file by the host straight into it. */
 static int write_pages(struct guest *g, const struct kn_scan_test *t, bool by_read)
 {
-	const uint32_t *list = guest_ptr(&g->mem, t->list_gpa);
 	uint8_t *want = listed(g, t);
 	int fd = by_read ? open(g->elf_path, O_RDONLY) : -1;
+	const uint32_t *list;
 	int bad = 0;
 
 	free(want);
 	if (!want || (by_read && fd < 0))
 		return -EINVAL;
+	list = guest_ptr(&g->mem, t->list_gpa);		/* listed checked and filled it */
 	for (uint32_t i = 0; i < t->count; i++) {
-		uint8_t *page = guest_ptr(&g->mem, (uint64_t)list[i] * PAGE);
 		uint32_t word = 0x5ca10000u | i;
+		void *page;
 
-		if (!by_read)
-			memcpy(page + 8, &word, sizeof(word));
-		else if (lseek(fd, 0, SEEK_SET) != 0 || read(fd, page + 8, 4) != 4)
+		if (guest_access(&g->mem, (uint64_t)list[i] * PAGE + 8, 4, &page))
+			bad++;
+		else if (!by_read)
+			memcpy(page, &word, sizeof(word));
+		else if (lseek(fd, 0, SEEK_SET) != 0 || read(fd, page, 4) != 4)
 			bad++;
 	}
 	if (fd >= 0)
@@ -435,10 +439,11 @@ int scan_test(struct guest *g, uint32_t value)
 	uint32_t gpa = value & ~KN_SCAN_TEST_NOTIFY;
 	struct kn_scan_test *t;
 	struct kn_scan_test copy;
+	void *at;
 
-	if (!guest_range_ok(&g->mem, gpa, sizeof(*t)) || (gpa & 3))
+	if ((gpa & 3) || guest_access(&g->mem, gpa, sizeof(*t), &at))
 		return bad_virtqueue(g, "scan-test request outside guest memory");
-	t = guest_ptr(&g->mem, gpa);
+	t = at;
 	copy = *t;
 	output_flush(&g->out);
 	t->result = do_op(g, &copy);

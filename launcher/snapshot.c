@@ -6,11 +6,13 @@
  * KN_GET_STATE (H:830), take the rest from our own memory — the guest's
  * pages, the virtqueue positions, the console's waiting input and its
  * half-printed line, a disk in memory — and write the lot in the format
- * of L:500. A full snapshot has every page (zero pages only recorded); a
+ * of L:500. A full snapshot has every page that is not all zero; a
  * delta has the pages written since the snapshot before it, which the
  * host's KN_PM_SCAN reports and re-arms in one step (memory.md's "round
  * k"), and names that snapshot as its parent. Then we answer the host
  * (KN_SAVE_DONE), which tells the monitor, and go on running the guest.
+ * A lazy guest (L:725) is saved as it stands: the pages it still misses
+ * are read from where they would come from, never filled (L:620).
  *
  * Restoring ("launcher --restore FILE [--restore DELTA...]") builds a new
  * guest from the files: the devices the snapshot names, memory laid out
@@ -30,6 +32,7 @@
 #include "arch/x86/kennel_dev.h"
 #include "launcher/launcher.h"
 #include "launcher/layout.h"
+#include "launcher/lazy.h"
 #include "launcher/options.h"
 #include "launcher/snapshot_format.h"
 
@@ -180,6 +183,84 @@ static int pages_to_save(struct guest *g, uint32_t kind, uint32_t *pages, uint32
 	return 0;
 }
 
+/*L:620 A lazy guest (L:720) may still be missing pages, which no one
+ * may touch here (L:715): the host's scan says which (PAGE_IS_MISSING),
+ * and their bytes are those of the files the guest was restored from
+ * (restore_page, L:640), or zero for memory that was never filled. So a
+ * lazy guest is saved as it is, bringing in nothing. A guest that is not
+ * lazy, whose host may answer no such scan, has no missing pages. */
+struct missing {
+	uint8_t *bits;			/* one per page; NULL: none missing */
+};
+
+static int find_missing(struct guest *g, struct missing *m)
+{
+	struct page_region r[SCAN_REGIONS];
+	uint64_t at = 0;
+
+	m->bits = NULL;
+	while (at < g->mem.size) {
+		struct pm_scan_arg a = {
+			.start = at, .vec = (uintptr_t)r, .vec_len = SCAN_REGIONS,
+			.category_mask = PAGE_IS_MISSING, .return_mask = PAGE_IS_MISSING,
+		};
+		int n = scan(g, &a);
+
+		if (n < 0 || a.walk_end <= at)		/* no lazy memory here? */
+			return m->bits || g->lazy ? -1 : 0;
+		if (n && !m->bits && !(m->bits = calloc(g->mem.size / SNAP_PAGE / 8 + 1, 1)))
+			return -1;
+		for (int i = 0; i < n; i++)
+			for (uint64_t p = r[i].start / SNAP_PAGE; p < r[i].end / SNAP_PAGE; p++)
+				m->bits[p / 8] |= (uint8_t)(1u << (p % 8));
+		at = a.walk_end;
+	}
+	return 0;
+}
+
+static bool is_missing(const struct missing *m, uint32_t page)
+{
+	return m->bits && (m->bits[page / 8] >> (page % 8) & 1);
+}
+
+struct save_memory {
+	struct guest *g;
+	struct missing missing;
+};
+
+static const uint8_t zeroes[SNAP_PAGE];
+
+static const uint8_t *saved_page(void *ctx, uint32_t index, uint8_t *buf)
+{
+	struct save_memory *s = ctx;
+	uint32_t crc;
+
+	if (!is_missing(&s->missing, index))
+		return s->g->mem.base + index * SNAP_PAGE;
+	if (!restore_page_crc(index, &crc))
+		return zeroes;
+	return restore_page(index, buf) < 0 ? NULL : buf;
+}
+
+/* The memory checksum of L:500, a missing page's CRC from its record. */
+static uint64_t memory_checksum(struct save_memory *s)
+{
+	uint64_t h = SNAP_FNV_INIT;
+	uint32_t crc;
+
+	for (uint32_t i = 0; i < s->g->mem.size / SNAP_PAGE; i++) {
+		const uint8_t *p = s->g->mem.base + i * SNAP_PAGE;
+
+		if (is_missing(&s->missing, i)) {
+			if (restore_page_crc(i, &crc))
+				h = snap_checksum_add(h, i, crc);
+		} else if (!snap_page_zero(p, SNAP_PAGE)) {
+			h = snap_checksum_add(h, i, snap_crc32(0, p, SNAP_PAGE));
+		}
+	}
+	return h;
+}
+
 static uint64_t snapshot_id(uint64_t checksum, const struct kn_guest_state *s,
 			    const struct snap_header *h)
 {
@@ -202,8 +283,9 @@ struct save_job {
 	struct kn_guest_state state;
 	struct snap_guest info;
 	struct snap_devices devices;
-	uint32_t *pages, count;
+	uint32_t *pages, count, data;
 	uint64_t checksum;
+	struct save_memory mem;
 };
 
 static int write_snapshot(struct save_job *j)
@@ -211,12 +293,15 @@ static int write_snapshot(struct save_job *j)
 	struct snap_writer w = { write_out, &out, 0 };
 	uint32_t disk_size;
 	uint8_t *disk = block_bytes(&disk_size);
+	struct snap_pages_in mem = { saved_page, &j->mem, j->g->mem.size };
+	struct snap_pages_in disk_in = { snap_memory_page, disk, disk_size };
 
 	snap_write_header(&w, &j->h);
 	snap_write_section(&w, SNAP_GUEST, &j->info, sizeof(j->info));
 	snap_write_section(&w, SNAP_CPU, &j->state, sizeof(j->state));
 	snap_write_section(&w, SNAP_DEVICES, &j->devices, sizeof(j->devices));
-	snap_write_pages(&w, SNAP_MEMORY, j->g->mem.base, j->g->mem.size, j->pages, j->count);
+	snap_write_pages(&w, SNAP_MEMORY, &mem, j->pages, j->count, j->kind == KN_SAVE_FULL,
+			 &j->data);
 	if (j->info.disk_mode == SNAP_DISK_MEMORY) {
 		uint32_t n = (disk_size + SNAP_PAGE - 1) / SNAP_PAGE;
 		uint32_t *all = malloc(n * sizeof(*all));
@@ -225,7 +310,7 @@ static int write_snapshot(struct save_job *j)
 			return -1;
 		for (uint32_t i = 0; i < n; i++)
 			all[i] = i;
-		snap_write_pages(&w, SNAP_DISK, disk, disk_size, all, n);
+		snap_write_pages(&w, SNAP_DISK, &disk_in, all, n, true, NULL);
 		free(all);
 	}
 	snap_write_section(&w, SNAP_END, NULL, 0);
@@ -250,9 +335,14 @@ static int save(struct save_job *j, char *why, size_t whylen)
 	}
 	if ((err = pages_to_save(g, j->kind, j->pages, &j->count, why, whylen)))
 		return err;
+	j->mem.g = g;
+	if (find_missing(g, &j->mem.missing)) {
+		snprintf(why, whylen, "KN_PM_SCAN of the missing pages: %s", strerror(errno));
+		return -EIO;
+	}
 	save_guest_info(g, &j->info, &(uint32_t){ 0 });
 	save_devices(g, &j->devices);
-	j->checksum = snap_memory_checksum(g->mem.base, g->mem.size);
+	j->checksum = memory_checksum(&j->mem);
 	j->h = (struct snap_header){
 		.kind = j->kind == KN_SAVE_FULL ? SNAP_KIND_FULL : SNAP_KIND_DELTA,
 		.mem_bytes = g->mem.size, .ram_bytes = g->ram_bytes,
@@ -277,15 +367,6 @@ static int save(struct save_job *j, char *why, size_t whylen)
 	}
 	g->snap = (struct snap_chain){ j->h.id, j->h.sequence, 1, 0 };
 	return 0;
-}
-
-static uint32_t data_pages(const struct save_job *j)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < j->count; i++)
-		n += !snap_page_zero(j->g->mem.base + j->pages[i] * SNAP_PAGE, SNAP_PAGE);
-	return n;
 }
 
 static struct save_job job;
@@ -322,7 +403,7 @@ int snapshot_save_request(struct guest *g, uint32_t kind, const char *path)
 	if (answer.result == 0) {
 		snprintf(answer.message, sizeof(answer.message), "%s %u to %s: %u pages, %u with "
 			 "data, memory checksum 0x%016llx", kind == KN_SAVE_FULL ? "full" : "delta",
-			 job.h.sequence, path, job.count, data_pages(&job),
+			 job.h.sequence, path, job.count, job.data,
 			 (unsigned long long)job.checksum);
 		tell(g, stdout, "saved", answer.message);
 	} else {
@@ -330,6 +411,9 @@ int snapshot_save_request(struct guest *g, uint32_t kind, const char *path)
 		tell(g, stderr, "not saved", why);
 	}
 	free(job.pages);
+	free(job.mem.missing.bits);
+	if (g->lazy)
+		lazy_report(g, stdout);
 	if (ioctl(g->fd, KN_SAVE_DONE, &answer) < 0 && errno != ENOENT)
 		say(g, stderr, "%s: KN_SAVE_DONE: %s", KN_DEVICE_PATH, strerror(errno));
 	return LAUNCHER_RUNNING;

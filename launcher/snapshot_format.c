@@ -2,9 +2,11 @@
  * L:500, trusting nothing that is read. A reader checks, in order: the
  * magic, the version, the header's own CRC; then for each section that it
  * is the one expected next, that its payload is all there, and that its
- * CRC matches; for MEMORY and DISK also that the page records make sense
- * (in range, increasing, every page present in a full snapshot) before a
- * byte lands in memory. Next: launcher/snapshot.c, which uses it. */
+ * CRC matches; for MEMORY and DISK, whose CRC is the index's, that the
+ * records make sense (in range, increasing, slots in order, no zero page
+ * in a full snapshot, the length what they add up to) before a byte lands
+ * in memory, and then each page against its own record's CRC. Next:
+ * launcher/snapshot.c, which uses it. */
 #include <stdlib.h>
 #include "lib/format.h"
 #include "lib/string.h"
@@ -69,11 +71,18 @@ bool snap_page_zero(const uint8_t *page, uint32_t len)
 	return true;
 }
 
-static uint32_t page_len(uint32_t bytes, uint32_t index)
+uint32_t snap_page_len(uint32_t bytes, uint32_t index)
 {
 	uint32_t at = index * SNAP_PAGE;
 
 	return bytes - at < SNAP_PAGE ? bytes - at : SNAP_PAGE;
+}
+
+uint64_t snap_checksum_add(uint64_t h, uint32_t index, uint32_t crc)
+{
+	uint32_t rec[2] = { index, crc };
+
+	return snap_fnv64(h, rec, sizeof(rec));
 }
 
 uint64_t snap_memory_checksum(const uint8_t *mem, uint32_t bytes)
@@ -83,14 +92,18 @@ uint64_t snap_memory_checksum(const uint8_t *mem, uint32_t bytes)
 
 	for (uint32_t i = 0; i < pages; i++) {
 		const uint8_t *p = mem + i * SNAP_PAGE;
-		uint32_t len = page_len(bytes, i), rec[2];
+		uint32_t len = snap_page_len(bytes, i);
 
-		if (snap_page_zero(p, len))
-			continue;
-		rec[0] = i, rec[1] = snap_crc32(0, p, len);
-		h = snap_fnv64(h, rec, sizeof(rec));
+		if (!snap_page_zero(p, len))
+			h = snap_checksum_add(h, i, snap_crc32(0, p, len));
 	}
 	return h;
+}
+
+const uint8_t *snap_memory_page(void *ctx, uint32_t index, uint8_t *buf)
+{
+	(void)buf;
+	return (const uint8_t *)ctx + index * SNAP_PAGE;
 }
 
 /*L:520 Writing. A writer remembers its first failure and does nothing
@@ -120,49 +133,75 @@ int snap_write_section(struct snap_writer *w, uint32_t type, const void *payload
 	return put(w, payload, len);
 }
 
-static struct snap_page record_of(const uint8_t *base, uint32_t bytes, uint32_t index)
+/* The index comes first, so a first pass over the pages makes the
+ * records (and finds the length), and a second writes the data. */
+static uint32_t make_records(const struct snap_pages_in *in, const uint32_t *pages,
+			     uint32_t count, bool full, struct snap_page *rec,
+			     struct snap_pages_head *head, uint8_t *buf)
 {
-	return (struct snap_page){ index, !snap_page_zero(base + index * SNAP_PAGE,
-							   page_len(bytes, index)) };
-}
+	uint32_t n = 0, data_bytes = 0;
 
-/* The section's header comes first, so its length and CRC are found in a
- * pass over the pages before the pass that writes them. */
-static void measure_pages(struct snap_section *s, const uint8_t *base, uint32_t bytes,
-			  const uint32_t *pages, uint32_t count)
-{
-	s->crc = snap_crc32(0, &count, sizeof(count));
-	s->length = sizeof(count) + count * (uint32_t)sizeof(struct snap_page);
+	head->data_count = 0;
 	for (uint32_t i = 0; i < count; i++) {
-		struct snap_page rec = record_of(base, bytes, pages[i]);
+		uint32_t len = snap_page_len(in->bytes, pages[i]);
+		const uint8_t *p = in->get(in->ctx, pages[i], buf);
 
-		s->crc = snap_crc32(s->crc, &rec, sizeof(rec));
-	}
-	for (uint32_t i = 0; i < count; i++)
-		if (record_of(base, bytes, pages[i]).data) {
-			uint32_t len = page_len(bytes, pages[i]);
-
-			s->crc = snap_crc32(s->crc, base + pages[i] * SNAP_PAGE, len);
-			s->length += len;
+		if (!p)
+			return UINT32_MAX;
+		if (snap_page_zero(p, len)) {
+			if (!full)
+				rec[n++] = (struct snap_page){ pages[i], SNAP_SLOT_ZERO, 0 };
+			continue;
 		}
+		rec[n++] = (struct snap_page){ pages[i], head->data_count++, snap_crc32(0, p, len) };
+		data_bytes += len;
+	}
+	head->count = n;
+	return data_bytes;
 }
 
-int snap_write_pages(struct snap_writer *w, uint32_t type, const uint8_t *base, uint32_t bytes,
-		     const uint32_t *pages, uint32_t count)
+static int write_data(struct snap_writer *w, const struct snap_pages_in *in,
+		      const struct snap_page *rec, uint32_t n, uint8_t *buf)
 {
-	struct snap_section s = { type, 0, 0, 0 };
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *p;
 
-	measure_pages(&s, base, bytes, pages, count);
-	put(w, &s, sizeof(s));
-	put(w, &count, sizeof(count));
-	for (uint32_t i = 0; i < count; i++) {
-		struct snap_page rec = record_of(base, bytes, pages[i]);
-
-		put(w, &rec, sizeof(rec));
+		if (rec[i].slot == SNAP_SLOT_ZERO)
+			continue;
+		if (!(p = in->get(in->ctx, rec[i].index, buf))) {
+			w->failed = 1;
+			return -1;
+		}
+		put(w, p, snap_page_len(in->bytes, rec[i].index));
 	}
-	for (uint32_t i = 0; i < count; i++)
-		if (record_of(base, bytes, pages[i]).data)
-			put(w, base + pages[i] * SNAP_PAGE, page_len(bytes, pages[i]));
+	return w->failed ? -1 : 0;
+}
+
+int snap_write_pages(struct snap_writer *w, uint32_t type, const struct snap_pages_in *in,
+		     const uint32_t *pages, uint32_t count, bool full, uint32_t *data)
+{
+	struct snap_page *rec = malloc((count ? count : 1) * sizeof(*rec));
+	uint8_t *buf = malloc(SNAP_PAGE);
+	struct snap_pages_head head;
+	struct snap_section s = { type, 0, 0, 0 };
+	uint32_t data_bytes;
+
+	if (!rec || !buf || (data_bytes = make_records(in, pages, count, full, rec, &head, buf))
+			    == UINT32_MAX) {
+		w->failed = 1;
+	} else {
+		s.length = (uint32_t)(sizeof(head) + head.count * sizeof(*rec)) + data_bytes;
+		s.crc = snap_crc32(snap_crc32(0, &head, sizeof(head)), rec,
+				   head.count * sizeof(*rec));
+		put(w, &s, sizeof(s));
+		put(w, &head, sizeof(head));
+		put(w, rec, head.count * sizeof(*rec));
+		write_data(w, in, rec, head.count, buf);
+		if (data)
+			*data = head.data_count;
+	}
+	free(rec);
+	free(buf);
 	return w->failed ? -1 : 0;
 }
 
@@ -180,6 +219,7 @@ static int get(struct snap_reader *r, void *buf, uint32_t len)
 			return -1;
 		p += n;
 		len -= (uint32_t)n;
+		r->at += (uint64_t)n;
 	}
 	return 0;
 }
@@ -233,17 +273,21 @@ int snap_read_payload(struct snap_reader *r, void *buf, uint32_t len)
 	return 0;
 }
 
-int snap_end_section(struct snap_reader *r)
+static int check_crc(struct snap_reader *r)
 {
-	const char *name = snap_section_name(r->sec.type);
-
-	if (r->done != r->sec.length)
-		return explain(-1, r->why, r->whylen, "section %s: length %u, but it holds %u "
-			       "bytes", name, r->sec.length, r->done);
 	if (r->crc != r->sec.crc)
 		return explain(-1, r->why, r->whylen, "section %s: checksum mismatch (stored "
-			       "0x%08x, computed 0x%08x)", name, r->sec.crc, r->crc);
+			       "0x%08x, computed 0x%08x)", snap_section_name(r->sec.type),
+			       r->sec.crc, r->crc);
 	return 0;
+}
+
+int snap_end_section(struct snap_reader *r)
+{
+	if (r->done != r->sec.length)
+		return explain(-1, r->why, r->whylen, "section %s: length %u, but it holds %u "
+			       "bytes", snap_section_name(r->sec.type), r->sec.length, r->done);
+	return check_crc(r);
 }
 
 int snap_read_struct(struct snap_reader *r, uint32_t type, void *buf, uint32_t len)
@@ -258,59 +302,205 @@ int snap_read_struct(struct snap_reader *r, uint32_t type, void *buf, uint32_t l
 	return snap_end_section(r);
 }
 
-/* The records, checked before any page is read. */
-static int check_records(struct snap_reader *r, const struct snap_page *recs, uint32_t n,
-			 uint32_t pages, bool full, int64_t *last)
+/*L:535 A page section's index. The records are checked as a whole
+ * before anything trusts one: numbers in range and increasing, each data
+ * record the next slot, a zero record's CRC 0, none at all in a full
+ * snapshot (whose zero pages are simply not named), and the section's
+ * length exactly the index and the data the records add up to. */
+static int check_records(struct snap_reader *r, const struct snap_index *ix, bool full,
+			 uint64_t *data_bytes)
 {
-	const char *name = snap_section_name(r->sec.type);
+	const char *name = snap_section_name(ix->type);
+	uint32_t pages = (ix->bytes + SNAP_PAGE - 1) / SNAP_PAGE, slot = 0;
+	int64_t last = -1;
 
-	for (uint32_t i = 0; i < n; i++) {
-		if (recs[i].index >= pages || (int64_t)recs[i].index <= *last || recs[i].data > 1)
+	*data_bytes = 0;
+	for (uint32_t i = 0; i < ix->head.count; i++) {
+		const struct snap_page *p = &ix->rec[i];
+
+		if (p->index >= pages || (int64_t)p->index <= last)
 			return explain(-1, r->why, r->whylen, "section %s: bad page record %u "
-				       "(page %u of %u)", name, (unsigned)(*last + 1), recs[i].index,
-				       pages);
-		if (full && recs[i].index != (uint32_t)(*last + 1))
-			return explain(-1, r->why, r->whylen, "section %s: page %u is missing",
-				       name, (unsigned)(*last + 1));
-		*last = recs[i].index;
+				       "(page %u of %u)", name, i, p->index, pages);
+		if (p->slot == SNAP_SLOT_ZERO && (full || p->crc))
+			return explain(-1, r->why, r->whylen, "section %s: page %u: recorded as "
+				       "zero %s", name, p->index, full ? "in a full snapshot, "
+				       "which names only pages with data" : "with a CRC");
+		if (p->slot != SNAP_SLOT_ZERO && p->slot != slot)
+			return explain(-1, r->why, r->whylen, "section %s: page %u: slot %u, "
+				       "expected %u", name, p->index, p->slot, slot);
+		if (p->slot != SNAP_SLOT_ZERO) {
+			slot++;
+			*data_bytes += snap_page_len(ix->bytes, p->index);
+		}
+		last = p->index;
 	}
+	if (slot != ix->head.data_count)
+		return explain(-1, r->why, r->whylen, "section %s: %u data pages counted, %u "
+			       "recorded", name, ix->head.data_count, slot);
+	return 0;
+}
+
+static int read_records(struct snap_reader *r, struct snap_index *ix)
+{
+	const char *name = snap_section_name(ix->type);
+	uint32_t pages = (ix->bytes + SNAP_PAGE - 1) / SNAP_PAGE;
+
+	if (ix->head.count > pages)
+		return explain(-1, r->why, r->whylen, "section %s: %u pages recorded, the guest "
+			       "has %u", name, ix->head.count, pages);
+	if ((uint64_t)ix->head.count * sizeof(struct snap_page) > r->sec.length - r->done)
+		return explain(-1, r->why, r->whylen, "section %s: length %u is too short for "
+			       "%u records", name, r->sec.length, ix->head.count);
+	if (!(ix->rec = malloc((ix->head.count ? ix->head.count : 1) * sizeof(*ix->rec))))
+		return explain(-1, r->why, r->whylen, "section %s: no memory for %u records",
+			       name, ix->head.count);
+	return snap_read_payload(r, ix->rec, ix->head.count * (uint32_t)sizeof(*ix->rec));
+}
+
+int snap_read_index(struct snap_reader *r, uint32_t type, uint32_t bytes, bool full,
+		    struct snap_index *ix)
+{
+	uint64_t data_bytes;
+
+	*ix = (struct snap_index){ .type = type, .bytes = bytes };
+	if (snap_next_section(r, type) || snap_read_payload(r, &ix->head, sizeof(ix->head)) ||
+	    read_records(r, ix) || check_crc(r) || check_records(r, ix, full, &data_bytes))
+		goto fail;
+	if (r->sec.length - r->done != data_bytes) {
+		explain(-1, r->why, r->whylen, "section %s: length %u, but its records make %u "
+			"bytes", snap_section_name(type), r->sec.length,
+			r->done + (uint32_t)data_bytes);
+		goto fail;
+	}
+	ix->data_at = r->at;
+	return 0;
+fail:
+	snap_free_index(ix);
+	return -1;
+}
+
+void snap_free_index(struct snap_index *ix)
+{
+	free(ix->rec);
+	ix->rec = NULL;
+}
+
+uint64_t snap_page_offset(const struct snap_index *ix, const struct snap_page *rec)
+{
+	return ix->data_at + (uint64_t)rec->slot * SNAP_PAGE;
+}
+
+int snap_check_page(const struct snap_page *rec, const uint8_t *bytes, uint32_t len,
+		    char *why, size_t whylen)
+{
+	uint32_t crc = snap_crc32(0, bytes, len);
+
+	if (crc != rec->crc)
+		return explain(-1, why, whylen, "page %u: checksum mismatch (stored 0x%08x, "
+			       "computed 0x%08x)", rec->index, rec->crc, crc);
+	if (snap_page_zero(bytes, len))
+		return explain(-1, why, whylen, "page %u: all zero, but recorded with data",
+			       rec->index);
+	return 0;
+}
+
+/* A page section's CRC was its index's, checked already. */
+static int end_data_section(struct snap_reader *r)
+{
+	if (r->done != r->sec.length)
+		return explain(-1, r->why, r->whylen, "section %s: length %u, but it holds %u "
+			       "bytes", snap_section_name(r->sec.type), r->sec.length, r->done);
+	return 0;
+}
+
+int snap_read_data(struct snap_reader *r, const struct snap_index *ix, uint8_t *base)
+{
+	char page_why[96];
+
+	for (uint32_t i = 0; i < ix->head.count; i++) {
+		const struct snap_page *p = &ix->rec[i];
+		uint32_t len = snap_page_len(ix->bytes, p->index);
+		uint8_t *at = base + p->index * SNAP_PAGE;
+
+		if (p->slot == SNAP_SLOT_ZERO) {
+			memset(at, 0, len);
+			continue;
+		}
+		if (snap_read_payload(r, at, len))
+			return -1;
+		if (snap_check_page(p, at, len, page_why, sizeof(page_why)))
+			return explain(-1, r->why, r->whylen, "section %s: %s",
+				       snap_section_name(ix->type), page_why);
+	}
+	return end_data_section(r);
+}
+
+int snap_skip_data(struct snap_reader *r, const struct snap_index *ix)
+{
+	uint32_t left = r->sec.length - r->done;
+
+	if (!r->skip || r->skip(r->ctx, r->at + left))
+		return explain(-1, r->why, r->whylen, "section %s: truncated (the file ends "
+			       "inside its %u bytes)", snap_section_name(ix->type), r->sec.length);
+	r->at += left;
+	r->done += left;
 	return 0;
 }
 
 int snap_read_pages(struct snap_reader *r, uint32_t type, uint8_t *base, uint32_t bytes, bool full)
 {
-	uint32_t pages = (bytes + SNAP_PAGE - 1) / SNAP_PAGE, count;
-	struct snap_page table[256];
-	uint32_t *keep;
-	int64_t last = -1;
-	int err = 0;
+	struct snap_index ix;
+	int err;
 
-	if (snap_next_section(r, type) || snap_read_payload(r, &count, sizeof(count)))
+	if (snap_read_index(r, type, bytes, full, &ix))
 		return -1;
-	if (count > pages || (full && count != pages))
-		return explain(-1, r->why, r->whylen, "section %s: %u pages recorded, the guest "
-			       "has %u", snap_section_name(type), count, pages);
-	/* Each record kept as its page number, with the data flag on top. */
-	if (!(keep = malloc((count ? count : 1) * sizeof(*keep))))
-		return explain(-1, r->why, r->whylen, "section %s: no memory for %u records",
-			       snap_section_name(type), count);
-	for (uint32_t at = 0; at < count && !err; at += 256) {
-		uint32_t n = count - at < 256 ? count - at : 256;
+	err = snap_read_data(r, &ix, base);
+	snap_free_index(&ix);
+	return err;
+}
 
-		err = snap_read_payload(r, table, n * sizeof(table[0])) ||
-		      check_records(r, table, n, pages, full, &last);
-		for (uint32_t i = 0; i < n && !err; i++)
-			keep[at + i] = table[i].index | (table[i].data << 31);
+/*L:615 The merge of L:610: two sorted lists walked together. */
+uint32_t snap_merge(const struct snap_where *view, uint32_t n, const struct snap_index *ix,
+		    uint32_t file, struct snap_where *out)
+{
+	uint32_t i = 0, j = 0, k = 0;
+
+	while (i < n || j < ix->head.count) {
+		const struct snap_page *p = j < ix->head.count ? &ix->rec[j] : NULL;
+
+		if (!p || (i < n && view[i].index < p->index)) {
+			out[k++] = view[i++];
+			continue;
+		}
+		if (i < n && view[i].index == p->index)
+			i++;			/* the newer record wins */
+		if (p->slot != SNAP_SLOT_ZERO)
+			out[k++] = (struct snap_where){ p->index, file, p->slot, p->crc };
+		j++;
 	}
-	for (uint32_t i = 0; i < count && !err; i++) {
-		uint32_t index = keep[i] & 0x7fffffffu;
-		uint8_t *p = base + index * SNAP_PAGE;
+	return k;
+}
 
-		if (keep[i] >> 31)
-			err = snap_read_payload(r, p, page_len(bytes, index));
+uint32_t snap_where_find(const struct snap_where *view, uint32_t n, uint32_t index)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (view[mid].index < index)
+			lo = mid + 1;
 		else
-			memset(p, 0, page_len(bytes, index));
+			hi = mid;
 	}
-	free(keep);
-	return err ? -1 : snap_end_section(r);
+	return lo;
+}
+
+uint64_t snap_where_checksum(const struct snap_where *view, uint32_t n)
+{
+	uint64_t h = SNAP_FNV_INIT;
+
+	for (uint32_t i = 0; i < n; i++)
+		h = snap_checksum_add(h, view[i].index, view[i].crc);
+	return h;
 }

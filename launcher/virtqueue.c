@@ -1,7 +1,10 @@
 /*L:170 launcher/virtqueue.c: the virtqueue walker, which trusts nothing.
  *
  * Everything here is arithmetic on numbers the guest wrote, so every
- * number is checked before it becomes an index or a pointer. Pure logic:
+ * number is checked before it becomes an index or a pointer, and every
+ * range becomes a pointer through guest_access, which also fills a lazy
+ * guest's pages (the ring once, at attach; a buffer each time it is
+ * taken). Pure logic:
  * tests/unit/test_launcher_virtqueue.c builds rings in a buffer and breaks
  * them one way at a time. Next: the console device, the walker's first
  * user, launcher/console.c. */
@@ -16,15 +19,21 @@ static bool power_of_two(uint32_t n)
 int vq_attach(struct vq *vq, const struct guest_mem *m, uint32_t gpa, uint16_t num,
 	      uint16_t irq, char *why, size_t whylen)
 {
+	void *ring;
+
 	if (!power_of_two(num) || num > KN_QUEUE_SIZE)
 		return explain(-1, why, whylen, "ring 0x%08x: bad size %u", gpa, num);
 	if (gpa % KN_QUEUE_ALIGN)
 		return explain(-1, why, whylen, "ring 0x%08x is not page-aligned", gpa);
-	if (!guest_range_ok(m, gpa, vring_size(num)))
+	switch (guest_access(m, gpa, vring_size(num), &ring)) {
+	case GUEST_OUTSIDE:
 		return explain(-1, why, whylen, "ring 0x%08x (0x%x bytes) is outside guest memory",
 			       gpa, vring_size(num));
+	case GUEST_UNFILLED:
+		return explain(-1, why, whylen, "ring 0x%08x: its memory could not be filled", gpa);
+	}
 	*vq = (struct vq){ .gpa = gpa, .num = num, .irq = irq };
-	vq->desc = guest_ptr(m, gpa);
+	vq->desc = ring;
 	vq->avail = guest_ptr(m, gpa + vring_avail_offset(num));
 	vq->used = guest_ptr(m, gpa + vring_used_offset(num));
 	return 0;
@@ -39,13 +48,19 @@ static int add_buffer(struct vq_chain *c, const struct vring_desc *d,
 		      const struct guest_mem *m, char *why, size_t whylen)
 {
 	struct vq_buffer *b;
+	void *data;
 
-	if (!guest_range_ok(m, d->addr, d->len))
+	switch (guest_access(m, d->addr, d->len, &data)) {
+	case GUEST_OUTSIDE:
 		return explain(-1, why, whylen,
 			       "buffer 0x%llx len 0x%x is outside guest memory (0x%x bytes)",
 			       (unsigned long long)d->addr, d->len, m->size);
+	case GUEST_UNFILLED:
+		return explain(-1, why, whylen, "buffer 0x%llx len 0x%x: its memory could not be "
+			       "filled", (unsigned long long)d->addr, d->len);
+	}
 	b = &c->bufs[c->count++];
-	b->data = guest_ptr(m, d->addr);
+	b->data = data;
 	b->len = d->len;
 	b->writable = d->flags & VRING_DESC_F_WRITE;
 	return 0;

@@ -13,7 +13,7 @@
 # have while the first still runs. The monitor's save and delta refuse bad
 # arguments, each with its line. Files that are not good snapshots, written here by hand with the
 # format's own rules (struct and zlib.crc32), are refused with the section
-# and the reason, and nothing is started: a bad magic, another version, a
+# and the reason, and nothing is started: a bad magic, the older version 1, a
 # truncated header, a section with a wrong checksum or cut short, a
 # foreign memory size, a delta given as a base, a delta that does not
 # follow its base; and whole snapshots, written here too, whose CPU state
@@ -61,7 +61,7 @@ def power_off_to_monitor(machine):
 
 # ---- snapshot files written by hand (launcher/snapshot_format.h) -------------
 
-def header(kind=0, mem=PUP_PAGES * PAGE, ram=RAM, ident=1, parent=0, seq=0, version=1,
+def header(kind=0, mem=PUP_PAGES * PAGE, ram=RAM, ident=1, parent=0, seq=0, version=2,
            magic=b"KNSNAPv\n"):
     body = magic + struct.pack("<IIIIQQI", version, kind, mem, ram, ident, parent, seq)
     return body + struct.pack("<I", zlib.crc32(body))
@@ -82,7 +82,7 @@ def guest_info(name="bad"):
 # name: (file bytes, the refusal after "launcher: /var/NAME: ")
 BAD_FILES = {
     "magic.snap": (header(magic=b"NOTASNAP"), "header: not a kennel snapshot (bad magic)"),
-    "version.snap": (header(version=2), "header: version 2; this Launcher reads version 1"),
+    "version.snap": (header(version=1), "header: version 1; this Launcher reads version 2"),
     "short.snap": (header()[:20], "header: truncated (shorter than 48 bytes)"),
     "crc.snap": (header() + section(GUEST, guest_info(), crc=0xdeadbeef),
                  "section guest: checksum mismatch (stored 0xdeadbeef, computed 0x%08x)"
@@ -141,16 +141,23 @@ def console_devices():
     return struct.pack("<I", 1) + dev + b"\0" * (4 + 4096 + 8 + 257 + 3)
 
 
-def zero_memory_but_ud2():
-    records = struct.pack("<I", SMALL_PAGES) + struct.pack("<II", 0, 1)
-    records += b"".join(struct.pack("<II", i, 0) for i in range(1, SMALL_PAGES))
-    return records + b"\x0f\x0b" + b"\0" * (PAGE - 2)
+def pages_section(kind, pages):
+    """A page section of version 2: the index (a count of records, a count
+    of data pages, a record of number, slot and CRC32 for each page), which
+    the section's CRC covers, then the pages' bytes."""
+    index = struct.pack("<II", len(pages), len(pages))
+    index += b"".join(struct.pack("<III", n, slot, zlib.crc32(data))
+                      for slot, (n, data) in enumerate(pages))
+    data = b"".join(data for _, data in pages)
+    return struct.pack("<IIII", kind, len(index) + len(data), zlib.crc32(index), 0) + index + data
 
 
 def whole_snapshot(name, state):
+    """Memory all zero but "ud2" at 0: the one page a full snapshot names."""
+    ud2 = b"\x0f\x0b" + b"\0" * (PAGE - 2)
     return (header(mem=SMALL_PAGES * PAGE, ram=SMALL_RAM) + section(GUEST, guest_info(name)) +
             section(CPU, state) + section(DEVICES, console_devices()) +
-            section(MEMORY, zero_memory_but_ud2()) + section(END, b""))
+            pages_section(MEMORY, [(0, ud2)]) + section(END, b""))
 
 
 REFUSED_STATES = {

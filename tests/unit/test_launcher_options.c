@@ -9,7 +9,7 @@
  * of the line: defaults, options in any order, --disk and its image, the
  * name taken from the file, names too long or empty, options after the
  * file belonging to the guest, and the guest's command line at exactly
- * its limit and one byte over. Next: the ELF checks, tests/unit/test_launcher_loader.c. */
+ * its limit and one byte over, and --lazy-memory. Next: the ELF checks, tests/unit/test_launcher_loader.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -215,6 +215,53 @@ static void test_restore(void **state)
 	assert_string_equal(why, "--restore resumes a saved guest: no guest file ('g.elf')");
 	assert_int_equal(parse(ARGC(bare), bare), -1);
 	assert_string_equal(why, "--restore needs a value");
+}
+
+/* --lazy-memory and its one mode; not for a restore. */
+static void test_lazy_memory(void **state)
+{
+	char *plain[] = { "launcher", "g.elf" };
+	char *lazy[] = { "launcher", "--lazy-memory", "g.elf" };
+	char *failfast[] = { "launcher", "--lazy-memory=failfast", "--mem", "8M", "g.elf" };
+	char *other[] = { "launcher", "--lazy-memory=slow", "g.elf" };
+	char *restore[] = { "launcher", "--lazy-memory", "--restore", "/var/a.snap" };
+
+	(void)state;
+	assert_int_equal(parse(ARGC(plain), plain), 0);
+	assert_false(opts.lazy_memory);
+	assert_false(opts.lazy_failfast);
+	assert_int_equal(parse(ARGC(lazy), lazy), 0);
+	assert_true(opts.lazy_memory);
+	assert_false(opts.lazy_failfast);
+	assert_string_equal(opts.elf_path, "g.elf");
+	assert_int_equal(parse(ARGC(failfast), failfast), 0);
+	assert_true(opts.lazy_memory);
+	assert_true(opts.lazy_failfast);
+	assert_int_equal(opts.mem_bytes, 8u << 20);
+	assert_int_equal(parse(ARGC(other), other), -1);
+	assert_string_equal(why, "--lazy-memory=slow: the only mode is failfast");
+	assert_int_equal(parse(ARGC(restore), restore), -1);
+	assert_string_equal(why, "--lazy-memory boots a guest on memory filled as it is "
+			    "touched: not with --restore");
+}
+
+/* --lazy and --no-prefetch go with --restore, and only with it. */
+static void test_lazy_restore(void **state)
+{
+	char *lazy[] = { "launcher", "--restore", "/var/a.snap", "--lazy", "--no-prefetch" };
+	char *eager[] = { "launcher", "--restore", "/var/a.snap" };
+	char *boot[] = { "launcher", "--lazy", "g.elf" };
+	char *alone[] = { "launcher", "--restore", "/var/a.snap", "--no-prefetch" };
+
+	(void)state;
+	assert_int_equal(parse(ARGC(lazy), lazy), 0);
+	assert_true(opts.lazy && opts.no_prefetch);
+	assert_int_equal(parse(ARGC(eager), eager), 0);
+	assert_false(opts.lazy || opts.no_prefetch);
+	assert_int_equal(parse(ARGC(boot), boot), -1);
+	assert_string_equal(why, "--lazy restores a snapshot lazily: give it --restore FILE");
+	assert_int_equal(parse(ARGC(alone), alone), -1);
+	assert_string_equal(why, "--no-prefetch is for a --lazy restore");
 }
 
 static void test_restore_chain_has_a_limit(void **state)
@@ -455,7 +502,9 @@ int main(void)
 		cmocka_unit_test(test_disk),
 		cmocka_unit_test(test_disk_kinds),
 		cmocka_unit_test(test_restore),
+		cmocka_unit_test(test_lazy_restore),
 		cmocka_unit_test(test_restore_chain_has_a_limit),
+		cmocka_unit_test(test_lazy_memory),
 		cmocka_unit_test(test_later_option_wins),
 		cmocka_unit_test(test_bad_mem_refuses_the_line),
 		cmocka_unit_test(test_missing_values),

@@ -13,7 +13,10 @@
  * wraps, an avail.idx more than a ring ahead, and rings that do not fit in
  * memory. Each limit is tried from both sides: a buffer ending exactly at
  * the end of memory, a chain exactly as long as the ring and exactly a
- * ring's worth of entries waiting are all fine. Next: the output
+ * ring's worth of entries waiting are all fine. Last, lazy memory: the
+ * ring and each buffer are filled before they become pointers, a range
+ * outside memory never is, and a range that cannot be filled is refused.
+ * Next: the output
  * prefixer, tests/unit/test_launcher_output.c. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,8 +68,7 @@ static void offer(uint16_t head)
 static int setup(void **state)
 {
 	(void)state;
-	mem.base = aligned_alloc(4096, MEM_SIZE);
-	mem.size = MEM_SIZE;
+	mem = (struct guest_mem){ .base = aligned_alloc(4096, MEM_SIZE), .size = MEM_SIZE };
 	if (!mem.base)
 		return -1;
 	memset(mem.base, 0, MEM_SIZE);
@@ -341,6 +343,83 @@ static void test_ring_must_fit(void **state)
 	assert_int_equal(vq_attach(&other, &mem, MEM_SIZE - 0x2000, NUM, IRQ, why, sizeof(why)), 0);
 }
 
+/* Lazy memory (launcher/lazy.c): guest_access has every range filled
+ * before it becomes a pointer, and only a range inside memory. The fake
+ * filler records the ranges and refuses the one page it is told to. */
+static struct { uint64_t gpa, len; } fills[8];
+static unsigned nfills;
+static uint64_t refuse = UINT64_MAX;
+
+static int fake_fill(void *ctx, uint64_t gpa, uint64_t len)
+{
+	assert_ptr_equal(ctx, &fills);
+	if (nfills < 8)
+		fills[nfills].gpa = gpa, fills[nfills].len = len;
+	nfills++;
+	return gpa <= refuse && refuse < gpa + len ? -1 : 0;
+}
+
+static void lazy_memory(void)
+{
+	mem.fill = fake_fill;
+	mem.fill_ctx = &fills;
+	nfills = 0;
+	refuse = UINT64_MAX;
+}
+
+static void assert_fill(unsigned i, uint64_t gpa, uint64_t len)
+{
+	assert_true(i < nfills);
+	assert_int_equal(fills[i].gpa, gpa);
+	assert_int_equal(fills[i].len, len);
+}
+
+static void test_lazy_ring_and_buffers_are_filled(void **state)
+{
+	struct vq lazy;
+
+	(void)state;
+	lazy_memory();
+	assert_int_equal(vq_attach(&lazy, &mem, RING, NUM, IRQ, why, sizeof(why)), 0);
+	assert_int_equal(nfills, 1);
+	assert_fill(0, RING, vring_size(NUM));
+	set_desc(0, 0x1000, 16, VRING_DESC_F_NEXT, 1);
+	set_desc(1, 0x3ff8, 0x10, VRING_DESC_F_WRITE, 0);	/* across a page */
+	avail()->ring[0] = 0;
+	avail()->idx = 1;
+	assert_int_equal(vq_take_chain(&lazy, &mem, &chain, why, sizeof(why)), 1);
+	assert_int_equal(nfills, 3);
+	assert_fill(1, 0x1000, 16);
+	assert_fill(2, 0x3ff8, 0x10);
+	assert_ptr_equal(chain.bufs[1].data, mem.base + 0x3ff8);
+}
+
+static void test_lazy_outside_is_never_filled(void **state)
+{
+	(void)state;
+	lazy_memory();
+	set_desc(0, MEM_SIZE - 8, 16, 0, 0);
+	offer(0);
+	assert_bad("buffer 0xfff8 len 0x10 is outside guest memory (0x10000 bytes)");
+	assert_int_equal(nfills, 0);
+}
+
+static void test_lazy_unfilled(void **state)
+{
+	struct vq other;
+
+	(void)state;
+	lazy_memory();
+	refuse = 0x4000;
+	set_desc(0, 0x1000, 1, VRING_DESC_F_NEXT, 1);
+	set_desc(1, 0x3ff8, 0x10, 0, 0);
+	offer(0);
+	assert_bad("buffer 0x3ff8 len 0x10: its memory could not be filled");
+	refuse = RING + 0x1000;
+	assert_int_equal(vq_attach(&other, &mem, RING, NUM, IRQ, why, sizeof(why)), -1);
+	assert_string_equal(why, "ring 0x00008000: its memory could not be filled");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -365,6 +444,9 @@ int main(void)
 		T(test_buffer_overflow),
 		T(test_bad_buffer_mid_chain),
 		T(test_ring_must_fit),
+		T(test_lazy_ring_and_buffers_are_filled),
+		T(test_lazy_outside_is_never_filled),
+		T(test_lazy_unfilled),
 	};
 
 	return cmocka_run_group_tests_name("launcher virtqueue", tests, NULL, NULL);
