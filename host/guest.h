@@ -39,6 +39,7 @@ struct guest {
 	uint32_t pfn_limit;		/* frames [0, pfn_limit) are valid */
 	bool pinned;			/* the OS keeps that range mapped (U:145) */
 	struct gpage *gpages;		/* the guest memory object (V:300) */
+	uint8_t gmap_ready[512];	/* per frame of gpages: 1 once cleared (V:315) */
 	uint32_t gmap_live;		/* gpages with ref > 0 */
 	bool gmap_dying;		/* teardown begun: gmap_get refuses */
 	bool wp_pending;		/* pages armed since the last sweep (V:340) */

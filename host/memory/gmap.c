@@ -68,15 +68,33 @@ int32_t gmap_init(struct guest *g)
 	if (!pa)
 		return -ENOMEM;
 	g->gpages = phys_to_virt(pa);
-	memset(g->gpages, 0, gmap_pages(g) * PAGE_SIZE);
 	_Static_assert(GPAGE_MISSING == 0, "a zeroed gpage is a missing page");
 	if (uspace_reserved(g->launcher, g->mem_base, guest_limit(g)) &&
 	    !uspace_has_frames(g->launcher, g->mem_base, guest_limit(g)))
-		return gmap_lazy_attach(g);
+		return gmap_lazy_attach(g);	/* no frame of the array ready (V:315) */
+	memset(g->gpages, 0, gmap_pages(g) * PAGE_SIZE);
+	memset(g->gmap_ready, 1, gmap_pages(g));
 	for (uint32_t gpfn = 0; gpfn < g->pfn_limit; gpfn++)
 		if (gmap_page_init(g, gpfn))
 			return -EFAULT;
 	return g->gmap_live == g->pfn_limit ? 0 : gmap_lazy_attach(g);
+}
+
+/* The first write to an entry of a frame of the array not yet ready (V:315)
+ * clears that frame. */
+const struct gpage gmap_missing_page;
+
+_Static_assert(GPAGES_PER_FRAME * sizeof(struct gpage) == PAGE_SIZE, "entries fill a frame");
+_Static_assert(sizeof(((struct guest *)0)->gmap_ready) * GPAGES_PER_FRAME >=
+	       0x40000000u / PAGE_SIZE, "gmap_ready covers a guest of 1 GiB");
+
+struct gpage *gmap_ready_frame(struct guest *g, uint32_t gpfn)
+{
+	uint32_t f = gpfn / GPAGES_PER_FRAME;
+
+	memset(&g->gpages[f * GPAGES_PER_FRAME], 0, PAGE_SIZE);
+	g->gmap_ready[f] = 1;
+	return &g->gpages[gpfn];
 }
 
 /*V:320 gmap_get and gmap_put: the one way to use a guest page. A request
@@ -112,7 +130,8 @@ static inline int32_t get_present(struct guest *g, uint32_t gpfn, enum gmap_inte
 	if (g->gmap_dying)
 		return -ESHUTDOWN;
 	p = &g->gpages[gpfn];
-	if (p->state != GPAGE_PRESENT || (intent != GMAP_READ && (p->flags & GPAGE_UFWP)))
+	if (!gpage_ready(g, gpfn) || p->state != GPAGE_PRESENT ||
+	    (intent != GMAP_READ && (p->flags & GPAGE_UFWP)))
 		return -EAGAIN;
 	return take_ref(g, p, gpfn, intent, frame);
 }
@@ -212,7 +231,7 @@ uint64_t gmap_categories(struct guest *g, uint32_t gpfn)
 
 	if (gpfn >= g->pfn_limit)
 		return 0;
-	p = &g->gpages[gpfn];
+	p = gpage_at(g, gpfn);
 	if (p->state == GPAGE_PRESENT)
 		c |= PAGE_IS_PRESENT;
 	else if (p->state == GPAGE_ZERO)
@@ -252,7 +271,7 @@ void gmap_write_protect(struct guest *g, uint32_t gpfn)
 
 	if (gpfn >= g->pfn_limit)
 		return;
-	p = &g->gpages[gpfn];
+	p = gpage_mut(g, gpfn);
 	if (p->flags & GPAGE_SPECIAL)
 		return;
 	p->flags = (uint8_t)((p->flags & ~(GPAGE_WRITTEN | GPAGE_ACCESSED)) | GPAGE_WP);
@@ -262,7 +281,7 @@ void gmap_write_protect(struct guest *g, uint32_t gpfn)
 void gmap_mark_written(struct guest *g, uint32_t gpfn)
 {
 	if (gpfn < g->pfn_limit)
-		g->gpages[gpfn].flags |= GPAGE_WRITTEN | GPAGE_ACCESSED;
+		gpage_mut(g, gpfn)->flags |= GPAGE_WRITTEN | GPAGE_ACCESSED;
 	pm_scan_note_written(g, gpfn);
 }
 
@@ -319,6 +338,10 @@ void gmap_destroy(struct guest *g)
 	for (uint32_t gpfn = 0; gpfn < g->pfn_limit; gpfn++) {
 		struct gpage *p = &g->gpages[gpfn];
 
+		if (!gpage_ready(g, gpfn)) {
+			gpfn += GPAGES_PER_FRAME - 1;	/* a frame never written: all missing */
+			continue;
+		}
 		if (p->state != GPAGE_MISSING && p->ref) {
 			BUG_ON(launcher_frame(g, gpfn) != p->frame);
 			put_page(g, gpfn);

@@ -71,13 +71,13 @@ static int32_t break_zero(struct guest *g, uint32_t gpfn, struct gpage *p)
  * (paged out, coming in) are -EAGAIN too, for the pager to come. */
 int32_t gmap_get_slow(struct guest *g, uint32_t gpfn, enum gmap_intent intent)
 {
-	struct gpage *p = &g->gpages[gpfn];
+	const struct gpage *p = gpage_at(g, gpfn);
 	bool write = intent != GMAP_READ;
 
 	if (write && (p->flags & GPAGE_UFWP))
 		return -EAGAIN;
 	if (p->state == GPAGE_ZERO)
-		return write ? break_zero(g, gpfn, p) : 0;
+		return write ? break_zero(g, gpfn, &g->gpages[gpfn]) : 0;
 	return p->state == GPAGE_PRESENT ? 0 : -EAGAIN;
 }
 
@@ -88,7 +88,7 @@ int32_t gmap_get_slow(struct guest *g, uint32_t gpfn, enum gmap_intent intent)
  * guest's first use of it says that. */
 int32_t gmap_fill_copy(struct guest *g, uint32_t gpfn, uint32_t usrc, bool wp)
 {
-	struct gpage *p = &g->gpages[gpfn];
+	struct gpage *p = gpage_mut(g, gpfn);
 	uint32_t frame;
 	int32_t err;
 
@@ -111,7 +111,7 @@ int32_t gmap_fill_copy(struct guest *g, uint32_t gpfn, uint32_t usrc, bool wp)
 
 int32_t gmap_fill_zero(struct guest *g, uint32_t gpfn)
 {
-	struct gpage *p = &g->gpages[gpfn];
+	struct gpage *p = gpage_mut(g, gpfn);
 
 	if (p->state != GPAGE_MISSING)
 		return -EEXIST;
@@ -128,7 +128,7 @@ int32_t gmap_fill_zero(struct guest *g, uint32_t gpfn)
  * page is never protected: the host writes it on every entry. */
 void gmap_uf_protect(struct guest *g, uint32_t gpfn, bool protect)
 {
-	struct gpage *p = &g->gpages[gpfn];
+	struct gpage *p = gpage_mut(g, gpfn);
 
 	if (p->flags & GPAGE_SPECIAL)
 		return;
@@ -153,7 +153,7 @@ static bool launcher_touch(void *ctx, uint32_t va, bool write)
 
 	if (va < g->mem_base || gpfn >= g->pfn_limit || g->gmap_dying)
 		return false;
-	p = &g->gpages[gpfn];
+	p = gpage_mut(g, gpfn);
 	if (p->state == GPAGE_ZERO && write)
 		return break_zero(g, gpfn, p) == 0;
 	if (p->state == GPAGE_MISSING)

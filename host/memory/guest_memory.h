@@ -90,9 +90,39 @@ int32_t gmap_fill_zero(struct guest *g, uint32_t gpfn);
 int32_t gmap_lazy_attach(struct guest *g);
 void gmap_lazy_detach(struct guest *g);
 void gmap_uf_protect(struct guest *g, uint32_t gpfn, bool protect);
+
+/*V:315 The array is built a frame of it at a time. A guest whose every
+ * page is missing starts with none of its frames cleared (clearing 2 MiB
+ * for a 1 GiB guest would make its start grow with its size): a frame of
+ * the array is cleared, and marked ready, the first time one of its 512
+ * entries is to be written (gpage_mut); until then each of them reads as
+ * the one missing page below (gpage_at). An eager guest has every frame
+ * ready from KN_INIT. Only a ready entry can be PRESENT, so the hot path
+ * checks readiness and then the state, and takes a reference only from a
+ * ready entry. */
+#define GPAGES_PER_FRAME	(PAGE_SIZE / sizeof(struct gpage))
+extern const struct gpage gmap_missing_page;
+struct gpage *gmap_ready_frame(struct guest *g, uint32_t gpfn);
+
+static inline bool gpage_ready(const struct guest *g, uint32_t gpfn)
+{
+	return g->gmap_ready[gpfn / GPAGES_PER_FRAME];
+}
+
+/* gpfn below pfn_limit, both: read, or about to be written. */
+static inline const struct gpage *gpage_at(const struct guest *g, uint32_t gpfn)
+{
+	return gpage_ready(g, gpfn) ? &g->gpages[gpfn] : &gmap_missing_page;
+}
+
+static inline struct gpage *gpage_mut(struct guest *g, uint32_t gpfn)
+{
+	return gpage_ready(g, gpfn) ? &g->gpages[gpfn] : gmap_ready_frame(g, gpfn);
+}
+
 static inline bool gmap_missing(const struct guest *g, uint32_t gpfn)
 {
-	return gpfn < g->pfn_limit && g->gpages[gpfn].state == GPAGE_MISSING;
+	return gpfn < g->pfn_limit && gpage_at(g, gpfn)->state == GPAGE_MISSING;
 }
 
 /* gmap.c's own, for the host's memory code and kennel_dev.c: build the
@@ -117,7 +147,7 @@ static inline bool gmap_protected(const struct guest *g, uint32_t gpfn)
 
 	if (gpfn >= g->pfn_limit)
 		return false;
-	f = g->gpages[gpfn].flags;
+	f = gpage_at(g, gpfn)->flags;
 	return (f & (GPAGE_WP | GPAGE_WRITTEN | GPAGE_SPECIAL)) == GPAGE_WP ||
 	       (f & (GPAGE_UFWP | GPAGE_COW));
 }
@@ -126,14 +156,14 @@ static inline bool gmap_protected(const struct guest *g, uint32_t gpfn)
  * since been copied (V:575): the sweep drops it. */
 static inline bool gmap_stale(const struct guest *g, uint32_t gpfn, uint32_t spte)
 {
-	return gpfn < g->pfn_limit && !(g->gpages[gpfn].flags & GPAGE_COW) &&
+	return gpfn < g->pfn_limit && !(gpage_at(g, gpfn)->flags & GPAGE_COW) &&
 	       (spte & PAGE_MASK) == gmap_zero_frame;
 }
 
 static inline void gmap_mark_pagetable(struct guest *g, uint32_t gpfn)
 {
 	if (gpfn < g->pfn_limit)
-		g->gpages[gpfn].flags |= GPAGE_PAGETABLE;
+		gpage_mut(g, gpfn)->flags |= GPAGE_PAGETABLE;
 }
 
 /* pm_scan.c: KN_PM_SCAN (V:430). The index of written pages lives from

@@ -385,7 +385,7 @@ static bool linear_fault(struct guest *g, uint32_t va, uint32_t errcode)
 	if ((entry & PTE_PRESENT) && (!write || (entry & PTE_RW)))
 		return false;
 	if ((entry & PTE_PRESENT) && gmap_protected(g, gpfn) &&
-	    !(g->gpages[gpfn].flags & (GPAGE_UFWP | GPAGE_COW))) {
+	    !(gpage_at(g, gpfn)->flags & (GPAGE_UFWP | GPAGE_COW))) {
 		gmap_mark_written(g, gpfn);
 		shadow_table(g, g->linear_pgdir, va).pte[pte_index(va)] |= PTE_RW;
 		return true;

@@ -9,7 +9,9 @@
 # at each teardown that every count is zero (a leak stops it with a BUG,
 # which fails the boot); the test asks that the host's free frames end
 # exactly where they were after the warm-up and at the end of the
-# programs, and that no frame was written after it was freed.
+# programs, and that no frame was written after it was freed. `churn N
+# lazy` does the same with guests on lazy memory (V:560), killed while
+# faults are outstanding.
 import re
 
 from kennel_qemu import EXIT_SUCCESS
@@ -50,6 +52,37 @@ def test_memory_churn_leaves_every_frame_and_no_poison(qemu):
     assert len(re.findall(r"^\[pup\] ", machine.output, re.M)) > 0, "no pup got far enough to speak"
     assert len(re.findall(r"^\[paging\] Test result: SUCCESS$", machine.output, re.M)) == third
     assert len(re.findall(r"^\[hcalls\] Test result: SUCCESS$", machine.output, re.M)) == third
+    assert exits_of(machine) == [("/bin/churn", 0)], machine.tail()
+    assert_frames_balanced(machine)
+    assert status == EXIT_SUCCESS
+
+
+LAZY_CHURN_GUESTS = 30
+
+
+def test_lazy_churn_leaves_every_frame_and_no_launcher_waiting(qemu):
+    """`churn N lazy` (T:750): guests on memory filled when touched, one
+    third killed by the host at their first missing page (fail-fast), one
+    third pups killed while pages are outstanding, under poison=1. A
+    Launcher left waiting would hang the churn; a frame left behind, the
+    counts; a frame written after its free, the poison check."""
+    runs = ["/bin/churn,%d,lazy" % LAZY_CHURN_GUESTS]
+    initrd = modules(["paging_churn", "hcalls"], programs=["churn"])
+    initrd += [module("guest/pup.elf", "/guests/pup.elf"), module("guest/disk.img", "/guests/disk.img")]
+    machine = qemu(append="poison=1 " + append_of(runs), name="test_gmap_lazy_churn", initrd=initrd)
+    status = machine.wait_exit(timeout=CHURN_TIMEOUT)
+    third = LAZY_CHURN_GUESTS // 3
+    m = re.search(r"^churn: %d lazy guests: %d paging, %d failing fast, %d pups killed mid-run, "
+                  r"0 wrong statuses; free frames after warm-up (\d+), at the end (\d+)$"
+                  % (LAZY_CHURN_GUESTS, third, third, third), machine.output, re.M)
+    assert m, machine.tail()
+    assert m.group(1) == m.group(2), m.group(0)
+    assert not VIOLATION.search(machine.output), VIOLATION.search(machine.output).group(0)
+    assert len(re.findall(r"^\[paging\] Test result: SUCCESS$", machine.output, re.M)) == third
+    failfast = re.findall(r"^launcher: guest failfast killed: (.*)$", machine.output, re.M)
+    assert len(failfast) == third, machine.tail()
+    assert all(re.match(r"the guest touched missing guest page 0x[0-9a-f]+000 and the "
+                        r"userfault handle fails fast$", f) for f in failfast), failfast[:3]
     assert exits_of(machine) == [("/bin/churn", 0)], machine.tail()
     assert_frames_balanced(machine)
     assert status == EXIT_SUCCESS
