@@ -35,18 +35,29 @@ def test_poison_selftest_reports_the_frame(qemu):
     assert status == EXIT_SUCCESS
 
 
-def test_memory_churn_leaves_every_frame_and_no_poison(qemu):
-    runs = ["/bin/churn,%d,memory" % CHURN_GUESTS]
+def churn(qemu, count, mode, kinds, name):
+    """Boot with poison=1 and run `churn COUNT MODE`; its line must say a
+    third of each kind (named by kinds), no wrong status, and the free
+    frames the same after warm-up and at the end."""
+    runs = ["/bin/churn,%d,%s" % (count, mode)]
     initrd = modules(["paging_churn", "hcalls"], programs=["churn"])
     initrd += [module("guest/pup.elf", "/guests/pup.elf"), module("guest/disk.img", "/guests/disk.img")]
-    machine = qemu(append="poison=1 " + append_of(runs), name="test_gmap_churn", initrd=initrd)
+    machine = qemu(append="poison=1 " + append_of(runs), name=name, initrd=initrd)
     status = machine.wait_exit(timeout=CHURN_TIMEOUT)
-    third = CHURN_GUESTS // 3
-    m = re.search(r"^churn: %d memory guests: %d paging, %d hypercalls, %d pups killed mid-run, "
-                  r"0 wrong statuses; free frames after warm-up (\d+), at the end (\d+)$"
-                  % (CHURN_GUESTS, third, third, third), machine.output, re.M)
+    third = count // 3
+    m = re.search(r"^churn: %d %s guests: %d %s, %d %s, %d %s, 0 wrong statuses; free frames "
+                  r"after warm-up (\d+), at the end (\d+)$"
+                  % (count, mode, third, kinds[0], third, kinds[1], third, kinds[2]),
+                  machine.output, re.M)
     assert m, machine.tail()
     assert m.group(1) == m.group(2), m.group(0)
+    return machine, status
+
+
+def test_memory_churn_leaves_every_frame_and_no_poison(qemu):
+    third = CHURN_GUESTS // 3
+    machine, status = churn(qemu, CHURN_GUESTS, "memory",
+                            ("paging", "hypercalls", "pups killed mid-run"), "test_gmap_churn")
     assert "poison: freed frames are filled with 0xdeadf4ee" in machine.output, machine.tail()
     assert not VIOLATION.search(machine.output), VIOLATION.search(machine.output).group(0)
     assert len(re.findall(r"^\[pup\] ", machine.output, re.M)) > 0, "no pup got far enough to speak"
@@ -66,17 +77,10 @@ def test_lazy_churn_leaves_every_frame_and_no_launcher_waiting(qemu):
     third pups killed while pages are outstanding, under poison=1. A
     Launcher left waiting would hang the churn; a frame left behind, the
     counts; a frame written after its free, the poison check."""
-    runs = ["/bin/churn,%d,lazy" % LAZY_CHURN_GUESTS]
-    initrd = modules(["paging_churn", "hcalls"], programs=["churn"])
-    initrd += [module("guest/pup.elf", "/guests/pup.elf"), module("guest/disk.img", "/guests/disk.img")]
-    machine = qemu(append="poison=1 " + append_of(runs), name="test_gmap_lazy_churn", initrd=initrd)
-    status = machine.wait_exit(timeout=CHURN_TIMEOUT)
     third = LAZY_CHURN_GUESTS // 3
-    m = re.search(r"^churn: %d lazy guests: %d paging, %d failing fast, %d pups killed mid-run, "
-                  r"0 wrong statuses; free frames after warm-up (\d+), at the end (\d+)$"
-                  % (LAZY_CHURN_GUESTS, third, third, third), machine.output, re.M)
-    assert m, machine.tail()
-    assert m.group(1) == m.group(2), m.group(0)
+    machine, status = churn(qemu, LAZY_CHURN_GUESTS, "lazy",
+                            ("paging", "failing fast", "pups killed mid-run"),
+                            "test_gmap_lazy_churn")
     assert not VIOLATION.search(machine.output), VIOLATION.search(machine.output).group(0)
     assert len(re.findall(r"^\[paging\] Test result: SUCCESS$", machine.output, re.M)) == third
     failfast = re.findall(r"^launcher: guest failfast killed: (.*)$", machine.output, re.M)
