@@ -36,7 +36,7 @@
  *   launcher: scan-test: ...                           a test guest's scan (L:400)
  *   launcher: lazy: N pages on demand, ...             lazy memory's progress (lazy.h),
  *                                  every 64 MiB filled and when the guest stops
- *   launcher: guest NAME: lazy memory: OP of page 0xX: WHY     exit 125
+ *   launcher: guest NAME: lazy memory: OP[ of page 0xX]: WHY   exit 125
  *
  * MESSAGE comes from the guest or the host and is printed with its control
  * bytes turned into '?', like guest output. Next: the command line,

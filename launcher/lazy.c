@@ -68,7 +68,13 @@ static uint32_t end_page(uint64_t gpa, uint64_t len)
 	return (uint32_t)((gpa + len + GUEST_PAGE - 1) / GUEST_PAGE);
 }
 
-static int uf_error(struct guest *g, const char *op, uint32_t pfn, int err)
+static int uf_error(struct guest *g, const char *op, int err)
+{
+	say(g, stderr, "guest %s: lazy memory: %s: %s", g->name, op, strerror(err));
+	return -1;
+}
+
+static int page_error(struct guest *g, const char *op, uint32_t pfn, int err)
 {
 	say(g, stderr, "guest %s: lazy memory: %s of page 0x%08x: %s", g->name, op,
 	    pfn * GUEST_PAGE, strerror(err));
@@ -129,7 +135,7 @@ static int handshake(struct guest *g, struct lazy *lz)
 	struct kn_uf_api a = { KN_UF_API_VERSION, 0, 0 };
 
 	if (ioctl(lz->uf, KN_UF_API, &a) < 0)
-		return uf_error(g, "KN_UF_API (probe)", 0, errno);
+		return uf_error(g, "KN_UF_API (probe)", errno);
 	if ((a.features & want) != want) {
 		say(g, stderr, "guest %s: lazy memory: the host's userfault handle lacks "
 		    "features 0x%llx", g->name, (unsigned long long)(want & ~a.features));
@@ -137,9 +143,10 @@ static int handshake(struct guest *g, struct lazy *lz)
 	}
 	a = (struct kn_uf_api){ KN_UF_API_VERSION, want, 0 };
 	if (ioctl(lz->uf, KN_UF_API, &a) < 0)
-		return uf_error(g, "KN_UF_API", 0, errno);
+		return uf_error(g, "KN_UF_API", errno);
 	return 0;
 }
+/*:*/
 
 static int register_all(struct guest *g, struct lazy *lz)
 {
@@ -150,7 +157,7 @@ static int register_all(struct guest *g, struct lazy *lz)
 	uint64_t need = (1ull << KN_UF_NR(KN_UF_COPY)) | (1ull << KN_UF_NR(KN_UF_ZERO));
 
 	if (ioctl(lz->uf, KN_UF_REGISTER, &r) < 0)
-		return uf_error(g, "KN_UF_REGISTER", 0, errno);
+		return uf_error(g, "KN_UF_REGISTER", errno);
 	if ((r.ioctls & need) != need) {
 		say(g, stderr, "guest %s: lazy memory: the range takes no KN_UF_COPY or "
 		    "KN_UF_ZERO (ioctls 0x%llx)", g->name, (unsigned long long)r.ioctls);
@@ -181,14 +188,14 @@ int lazy_start(struct guest *g, const struct lazy_source *src, uint32_t flags)
 	lz->src = *src;
 	lz->flags = flags;
 	if ((uf = ioctl(g->fd, KN_UF_OPEN, (void *)O_NONBLOCK)) < 0)
-		return uf_error(g, "KN_UF_OPEN", 0, errno);
+		return uf_error(g, "KN_UF_OPEN", errno);
 	lz->uf = uf;
 	if (handshake(g, lz) || register_all(g, lz))
 		return -1;
 	lz->data_left = count_data_pages(lz);
 	if ((flags & LAZY_PREFETCH) && lz->data_left &&
 	    ioctl(g->fd, KN_EXIT_ON_HALT, (void *)1) < 0)
-		return uf_error(g, "KN_EXIT_ON_HALT", 0, errno);
+		return uf_error(g, "KN_EXIT_ON_HALT", errno);
 	return 0;
 }
 
@@ -242,7 +249,7 @@ static int fill_page(struct guest *g, struct lazy *lz, uint32_t pfn, bool write,
 	if (err == -ESRCH)
 		return err;		/* the guest is gone: KN_RUN will say why */
 	if (err && err != -EEXIST) {
-		uf_error(g, kind == 0 && !write ? "KN_UF_ZERO" : "KN_UF_COPY", pfn, -err);
+		page_error(g, kind == 0 && !write ? "KN_UF_ZERO" : "KN_UF_COPY", pfn, -err);
 		return err;
 	}
 	bitmap_set(lz->present, pfn);
@@ -264,8 +271,11 @@ static int prepare(struct guest *g, uint64_t gpa, uint64_t len, bool write)
 		return -1;
 	}
 	if (gpa >= (uint64_t)lz->npages * GUEST_PAGE ||
-	    len > (uint64_t)lz->npages * GUEST_PAGE - gpa)
+	    len > (uint64_t)lz->npages * GUEST_PAGE - gpa) {
+		say(g, stderr, "guest %s: lazy memory: 0x%llx bytes at 0x%llx are not all in "
+		    "guest memory", g->name, (unsigned long long)len, (unsigned long long)gpa);
 		return -1;
+	}
 	for (uint32_t p = first_page(gpa); p < end_page(gpa, len); p++)
 		if (fill_page(g, lz, p, write, &lz->prepared))
 			return -1;
@@ -314,7 +324,7 @@ static int drain(struct guest *g, struct lazy *lz)
 			if (msgs[i].event == KN_UF_EVENT_PAGEFAULT)
 				status = resolve(g, lz, msgs[i].gpa, msgs[i].flags);
 	if (status == LAUNCHER_RUNNING && got < 0 && errno != EAGAIN) {
-		uf_error(g, "read", 0, errno);
+		uf_error(g, "reading the handle", errno);
 		return LAUNCHER_EXIT_ERROR;
 	}
 	return status;
