@@ -260,7 +260,7 @@ static int fill_page(struct guest *g, struct lazy *lz, uint32_t pfn, bool write,
 }
 /*:*/
 
-static int prepare(struct guest *g, uint64_t gpa, uint64_t len, bool write)
+int lazy_prepare(struct guest *g, uint64_t gpa, uint64_t len)
 {
 	struct lazy *lz = g->lazy;
 
@@ -277,19 +277,9 @@ static int prepare(struct guest *g, uint64_t gpa, uint64_t len, bool write)
 		return -1;
 	}
 	for (uint32_t p = first_page(gpa); p < end_page(gpa, len); p++)
-		if (fill_page(g, lz, p, write, &lz->prepared))
+		if (fill_page(g, lz, p, true, &lz->prepared))
 			return -1;
 	return 0;
-}
-
-int lazy_prepare(struct guest *g, uint64_t gpa, uint64_t len)
-{
-	return prepare(g, gpa, len, true);
-}
-
-int lazy_prepare_read(struct guest *g, uint64_t gpa, uint64_t len)
-{
-	return prepare(g, gpa, len, false);
 }
 
 /*L:745 A fault: the guest waits in the host for one page, but the handle

@@ -45,9 +45,6 @@ int lazy_start(struct guest *g, const struct lazy_source *src, uint32_t flags);
  * page of it present. 0, or -1 (said) if the source or the host failed. A
  * no-op for a guest that is not lazy. */
 int lazy_prepare(struct guest *g, uint64_t gpa, uint64_t len);
-/* The same for code that only reads the range (a snapshot's save): a page
- * of zeroes gets the host's shared zero frame, which costs nothing. */
-int lazy_prepare_read(struct guest *g, uint64_t gpa, uint64_t len);
 /* KN_EXIT_USERFAULT: read and resolve every queued message.
  * LAUNCHER_RUNNING or an exit status. */
 int lazy_fault(struct guest *g, const struct kn_exit *e);
